@@ -28,8 +28,12 @@ public:
         bool path_matched = false;   // some route has this path, possibly for other methods (405)
     };
 
-    // Patterns start with '/'. Routes are tried in the order they were added.
+    // Patterns start with '/' and consist of whole segments: literals, {name}, {name:path},
+    // {name:rest} (last only). A malformed pattern is a bug: throws std::invalid_argument.
     RouteId add(std::vector<Method> methods, std::string pattern);
+    // Routes are tried in the order they were added; a route with GET also answers HEAD.
+    // `accept` is asked about {name:path} candidates (shortest first) whose remainder matches.
+    // One trailing slash on `path` is ignored. Thread-safe on a const Router.
     Lookup find(Method method, std::string_view path, const Acceptor& accept = {}) const;
     const std::string& pattern(RouteId id) const;
     size_t size() const;

@@ -23,6 +23,9 @@ struct ServerOptions {
     std::chrono::seconds header_timeout{30};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds drain_timeout{60};
+    // A blocking body read or response write on a worker that makes no progress for this long
+    // fails (the client stalled); the connection is closed.
+    std::chrono::seconds io_timeout{120};
     bool handle_signals = true;  // SIGTERM/SIGINT start the graceful drain
     bool access_log = true;
 };

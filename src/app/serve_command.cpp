@@ -1,0 +1,55 @@
+// `serve`: load the config, open the database, and run the HTTP server until SIGTERM/SIGINT.
+#include <algorithm>
+#include <chrono>
+
+#include "app/commands.hpp"
+#include "config/app_config.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "service/app.hpp"
+#include "web/site.hpp"
+
+namespace kallithea::app {
+
+int run_serve(const ServeOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    auto config = config::AppConfig::load(options.config_file);
+    if (!config) {
+        print_error(config.error().message);
+        return kExitFailure;
+    }
+    log::init(config->log_level);
+    auto app = service::App::open(*config);
+    if (!app) {
+        print_error(app.error().message);
+        if (!app.error().detail.empty())
+            log::debug("{}", app.error().detail);
+        return kExitFailure;
+    }
+    auto site = std::make_shared<web::Site>(*app);
+
+    http::ServerOptions server_options;
+    server_options.host = options.host.empty() ? config->host : options.host;
+    server_options.port = static_cast<uint16_t>(options.port ? options.port : config->port);
+    server_options.workers = std::max<size_t>(4, config->threads);
+    server_options.max_body_bytes = config->max_request_body_size;
+    auto server = http::Server::bind(
+        server_options, [site](http::Request& request) { return site->handle(request); },
+        [site](int status, const std::string& request_id) {
+            return site->error_page(status, request_id);
+        });
+    if (!server) {
+        print_error(server.error().message);
+        return kExitFailure;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    log::info("serving on http://{}:{}/ ({} workers, started in {} ms)", server_options.host,
+              (*server)->port(), server_options.workers, ms);
+    (*server)->run();
+    log::info("stopped");
+    return kExitOk;
+}
+
+}  // namespace kallithea::app

@@ -1,0 +1,323 @@
+// Implementation of the HTTP message types: headers, request helpers, response factories and
+// the percent-encoding/form helpers every surface uses.
+#include "http/message.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace kallithea::http {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        char y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = static_cast<char>(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes like percent_decode but keeps malformed escapes as they are (browsers and Python's
+// parse_qsl do the same for form data).
+std::string decode_lenient(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '+') {
+            out.push_back(' ');
+        } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                   hex_value(s[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Method parse_method(std::string_view name) {
+    if (name == "GET")
+        return Method::get;
+    if (name == "HEAD")
+        return Method::head;
+    if (name == "POST")
+        return Method::post;
+    if (name == "PUT")
+        return Method::put;
+    if (name == "DELETE")
+        return Method::del;
+    if (name == "OPTIONS")
+        return Method::options;
+    if (name == "PATCH")
+        return Method::patch;
+    return Method::other;
+}
+
+std::string_view method_name(Method method) {
+    switch (method) {
+        case Method::get:
+            return "GET";
+        case Method::head:
+            return "HEAD";
+        case Method::post:
+            return "POST";
+        case Method::put:
+            return "PUT";
+        case Method::del:
+            return "DELETE";
+        case Method::options:
+            return "OPTIONS";
+        case Method::patch:
+            return "PATCH";
+        case Method::other:
+            return "OTHER";
+    }
+    return "OTHER";
+}
+
+void Headers::add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::set(std::string name, std::string value) {
+    remove(name);
+    items_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::remove(std::string_view name) {
+    std::erase_if(items_, [&](const auto& item) { return iequals(item.first, name); });
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const {
+    for (const auto& [key, value] : items_) {
+        if (iequals(key, name))
+            return std::string_view(value);
+    }
+    return std::nullopt;
+}
+
+Result<std::string> Request::read_body(size_t limit) {
+    std::string out;
+    if (body == nullptr)
+        return out;
+    if (content_length && *content_length <= limit)
+        out.reserve(static_cast<size_t>(*content_length));
+    std::array<char, 64 * 1024> chunk;
+    for (;;) {
+        auto n = body->read(chunk.data(), chunk.size());
+        if (!n)
+            return fail(n.error());
+        if (*n == 0)
+            return out;
+        if (out.size() + *n > limit)
+            return fail(Errc::too_large, "Request body too large",
+                        "body longer than " + std::to_string(limit) + " bytes");
+        out.append(chunk.data(), *n);
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> Request::query() const {
+    return parse_form(raw_query);
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+    for (auto& [key, value] : query()) {
+        if (key == name)
+            return std::move(value);
+    }
+    return std::nullopt;
+}
+
+std::string Request::host() const {
+    auto value = headers.get("Host");
+    if (!value || value->empty())
+        return "localhost";
+    return std::string(*value);
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+    Response r;
+    r.status = status;
+    r.headers.add("Content-Type", std::move(content_type));
+    r.body = std::move(body);
+    return r;
+}
+
+Response Response::html(int status, std::string body) {
+    return text(status, std::move(body), "text/html; charset=utf-8");
+}
+
+Response Response::json(int status, std::string body) {
+    return text(status, std::move(body), "application/json; charset=utf-8");
+}
+
+Response Response::redirect(std::string location, int status) {
+    Response r;
+    r.status = status;
+    r.headers.add("Location", std::move(location));
+    return r;
+}
+
+std::string_view status_reason(int status) {
+    switch (status) {
+        case 100:
+            return "Continue";
+        case 101:
+            return "Switching Protocols";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 202:
+            return "Accepted";
+        case 204:
+            return "No Content";
+        case 206:
+            return "Partial Content";
+        case 301:
+            return "Moved Permanently";
+        case 302:
+            return "Found";
+        case 303:
+            return "See Other";
+        case 304:
+            return "Not Modified";
+        case 307:
+            return "Temporary Redirect";
+        case 308:
+            return "Permanent Redirect";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 406:
+            return "Not Acceptable";
+        case 408:
+            return "Request Timeout";
+        case 409:
+            return "Conflict";
+        case 410:
+            return "Gone";
+        case 411:
+            return "Length Required";
+        case 412:
+            return "Precondition Failed";
+        case 413:
+            return "Payload Too Large";
+        case 414:
+            return "URI Too Long";
+        case 415:
+            return "Unsupported Media Type";
+        case 416:
+            return "Range Not Satisfiable";
+        case 417:
+            return "Expectation Failed";
+        case 422:
+            return "Unprocessable Entity";
+        case 429:
+            return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        case 505:
+            return "HTTP Version Not Supported";
+        default:
+            return "Unknown";
+    }
+}
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
+                return std::nullopt;
+            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out.push_back(' ');
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view s, bool keep_slash) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool unreserved = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+                                (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' ||
+                                u == '~' || (keep_slash && u == '/');
+        if (unreserved) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(kDigits[u >> 4]);
+            out.push_back(kDigits[u & 15]);
+        }
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!body.empty()) {
+        const size_t amp = body.find('&');
+        const std::string_view part = body.substr(0, amp);
+        body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+        if (part.empty())
+            continue;
+        const size_t eq = part.find('=');
+        if (eq == std::string_view::npos) {
+            out.emplace_back(decode_lenient(part), std::string());
+        } else {
+            out.emplace_back(decode_lenient(part.substr(0, eq)),
+                             decode_lenient(part.substr(eq + 1)));
+        }
+    }
+    return out;
+}
+
+}  // namespace kallithea::http

@@ -1,0 +1,104 @@
+// Opening the service layer: database pool, schema check, and short-lived caches.
+#include "service/app.hpp"
+
+#include <chrono>
+#include <mutex>
+
+#include "db/migrations.hpp"
+#include "db/pool.hpp"
+#include "store/settings.hpp"
+#include "store/users.hpp"
+
+namespace kallithea::service {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+// Long enough to spare the database on every request, short enough that a change made by
+// another process (or the admin pages) shows quickly.
+constexpr auto kCacheTtl = std::chrono::seconds(3);
+
+template <class T>
+struct Cached {
+    std::optional<T> value;
+    SteadyClock::time_point loaded;
+};
+
+}  // namespace
+
+struct App::Cache {
+    std::mutex mutex;
+    Cached<SiteSettings> settings;
+    Cached<AuthUser> anonymous;
+};
+
+App::App(config::AppConfig config, std::shared_ptr<db::Pool> pool)
+    : config_(std::move(config)), pool_(std::move(pool)), cache_(std::make_unique<Cache>()) {}
+
+App::~App() = default;
+
+Result<std::shared_ptr<App>> App::open(const config::AppConfig& config) {
+    auto pool = db::Pool::open(config.db, static_cast<size_t>(config.threads) + 4);
+    if (!pool)
+        return fail(std::move(pool.error()));
+    auto conn = (*pool)->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto state = db::inspect(*conn);
+    if (!state)
+        return fail(std::move(state.error()));
+    const std::string where = config.db.redacted();
+    if (state->kind == db::DbState::Kind::empty)
+        return fail(Errc::config, "database " + where + " is empty: run `kallithea db-create -c " +
+                                      config.file + "` first");
+    if (state->kind != db::DbState::Kind::ours || state->version != db::latest_schema_version())
+        return fail(Errc::config, "database " + where + " needs an upgrade (" + state->describe() +
+                                      "): run `kallithea db-upgrade -c " + config.file + "`");
+    return std::shared_ptr<App>(new App(config, std::move(*pool)));
+}
+
+Result<SiteSettings> App::settings() {
+    std::lock_guard lock(cache_->mutex);
+    auto& entry = cache_->settings;
+    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
+        return *entry.value;
+    auto conn = pool_->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto rows = store::Settings(*conn).all();
+    if (!rows)
+        return fail(std::move(rows.error()));
+    SiteSettings settings;
+    for (auto& [name, value] : *rows)
+        settings.all[name] = value.value;
+    if (auto it = settings.all.find("title"); it != settings.all.end())
+        settings.title = it->second;
+    if (auto it = settings.all.find("realm"); it != settings.all.end())
+        settings.realm = it->second;
+    entry.value = settings;
+    entry.loaded = SteadyClock::now();
+    return settings;
+}
+
+Result<AuthUser> App::anonymous_user() {
+    std::lock_guard lock(cache_->mutex);
+    auto& entry = cache_->anonymous;
+    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
+        return *entry.value;
+    auto conn = pool_->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto row = store::Users(*conn).by_username("default");
+    if (!row)
+        return fail(std::move(row.error()));
+    AuthUser user;  // nobody, unless `default` exists and is active
+    if (*row && (*row)->active) {
+        user.user_id = (*row)->user_id;
+        user.username = "default";
+        user.is_default = true;
+    }
+    entry.value = user;
+    entry.loaded = SteadyClock::now();
+    return user;
+}
+
+}  // namespace kallithea::service

@@ -1,0 +1,49 @@
+// The service layer's shared state for one server process: configuration, the database pool and
+// short-lived caches (nothing that must stay consistent across processes).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/app_config.hpp"
+#include "core/error.hpp"
+#include "service/auth_user.hpp"
+
+namespace kallithea::db {
+class Pool;
+}
+
+namespace kallithea::service {
+
+// Site-wide settings from the `settings` table, typed.
+struct SiteSettings {
+    std::string title;  // empty: "Kallithea"
+    std::string realm = "Kallithea";
+    std::map<std::string, std::string> all;
+};
+
+class App {
+public:
+    // Opens the database named by the config and checks that its schema is current.
+    // Fails with Errc::config/database and a one-line message (e.g. "run db-upgrade").
+    static Result<std::shared_ptr<App>> open(const config::AppConfig& config);
+    ~App();
+
+    const config::AppConfig& config() const { return config_; }
+    db::Pool& pool() { return *pool_; }
+    // Cached for a few seconds; several processes may share the database.
+    Result<SiteSettings> settings();
+    // The anonymous `default` user while it is active, else "nobody" (anonymous access off).
+    // Cached for a few seconds like settings().
+    Result<AuthUser> anonymous_user();
+
+private:
+    App(config::AppConfig config, std::shared_ptr<db::Pool> pool);
+    struct Cache;
+    config::AppConfig config_;
+    std::shared_ptr<db::Pool> pool_;
+    std::unique_ptr<Cache> cache_;
+};
+
+}  // namespace kallithea::service

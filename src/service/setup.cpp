@@ -1,0 +1,155 @@
+// db-create and db-upgrade: validate the options, create or migrate the schema, seed it.
+#include "service/setup.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "auth/password.hpp"
+#include "core/random.hpp"
+#include "db/migrations.hpp"
+#include "db/pool.hpp"
+#include "db/transaction.hpp"
+#include "store/seed.hpp"
+
+namespace kallithea::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status validate(const DbCreateOptions& options) {
+    const std::string& name = options.admin_username;
+    if (name.empty() || name.size() > 255)
+        return fail(Errc::invalid_argument, "--user: a username is required");
+    for (char c : name) {
+        const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '@';
+        if (!fine)
+            return fail(Errc::invalid_argument,
+                        "--user: '" + name + "' may only contain letters, digits and _ - . @");
+    }
+    if (name == "default")
+        return fail(Errc::invalid_argument, "--user: 'default' is the anonymous user's name");
+    if (options.admin_password.size() < 6)
+        return fail(Errc::invalid_argument, "--password: must be at least 6 characters long");
+    const std::string& email = options.admin_email;
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos ||
+        email.back() == '.' || email.find(' ') != std::string::npos)
+        return fail(Errc::invalid_argument, "--email: '" + email + "' is not an email address");
+    if (!fs::path(options.repos_root).is_absolute())
+        return fail(Errc::invalid_argument,
+                    "--repos: '" + options.repos_root + "' must be an absolute path");
+    return ok();
+}
+
+Status prepare_repos_root(const std::string& root) {
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    if (ec || !fs::is_directory(root))
+        return fail(Errc::io, "--repos: cannot create directory " + root + ": " + ec.message());
+    return ok();
+}
+
+// Removes an SQLite database file (and its WAL companions) for --force-yes.
+Status remove_sqlite_files(const config::DbUrl& url) {
+    if (url.engine != config::DbUrl::Engine::sqlite)
+        return fail(Errc::invalid_argument,
+                    "--force-yes: recreating a PostgreSQL database is not supported; drop and "
+                    "create the database with PostgreSQL's tools first");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code ec;
+        fs::remove(url.sqlite_path + suffix, ec);
+        if (ec)
+            return fail(Errc::io,
+                        "cannot remove " + url.sqlite_path + suffix + ": " + ec.message());
+    }
+    return ok();
+}
+
+Result<db::DbState> inspect_database(db::Pool& pool) {
+    auto conn = pool.acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    return db::inspect(*conn);
+}
+
+// A pool on an empty database: the existing one, or (force) a recreated SQLite file.
+Result<std::shared_ptr<db::Pool>> open_empty_database(const config::AppConfig& config, bool force) {
+    auto pool = db::Pool::open(config.db, 1);
+    if (!pool)
+        return fail(std::move(pool.error()));
+    auto state = inspect_database(**pool);
+    if (!state)
+        return fail(std::move(state.error()));
+    if (state->kind == db::DbState::Kind::empty)
+        return std::move(*pool);
+    if (!force)
+        return fail(Errc::conflict, "database " + config.db.redacted() + " already exists (" +
+                                        state->describe() +
+                                        "); use --force-yes to recreate it (its data is lost)");
+    pool->reset();  // closes the file before it is removed
+    if (auto removed = remove_sqlite_files(config.db); !removed)
+        return fail(std::move(removed.error()));
+    return db::Pool::open(config.db, 1);
+}
+
+}  // namespace
+
+Status create_database(const config::AppConfig& config, const DbCreateOptions& options) {
+    if (auto valid = validate(options); !valid)
+        return valid;
+    if (auto root = prepare_repos_root(options.repos_root); !root)
+        return root;
+    auto pool = open_empty_database(config, options.force);
+    if (!pool)
+        return fail(std::move(pool.error()));
+    auto conn = (*pool)->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    if (auto migrated = db::migrate(*conn); !migrated)
+        return fail(std::move(migrated.error()));
+
+    auto admin_hash = auth::hash_password(options.admin_password);
+    if (!admin_hash)
+        return fail(std::move(admin_hash.error()));
+    auto default_hash = auth::hash_password(random::hex(16));
+    if (!default_hash)
+        return fail(std::move(default_hash.error()));
+    store::SeedOptions seed;
+    seed.admin_username = options.admin_username;
+    seed.admin_password_hash = *admin_hash;
+    seed.admin_email = options.admin_email;
+    seed.repos_root = fs::path(options.repos_root).lexically_normal().string();
+    if (seed.repos_root.size() > 1 && seed.repos_root.back() == '/')
+        seed.repos_root.pop_back();
+    seed.public_access = options.public_access;
+    seed.default_password_hash = *default_hash;
+    return store::seed_new_database(*conn, seed);
+}
+
+Result<std::string> upgrade_database(const config::AppConfig& config) {
+    auto pool = db::Pool::open(config.db, 1);
+    if (!pool)
+        return fail(std::move(pool.error()));
+    auto conn = (*pool)->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto before = db::inspect(*conn);
+    if (!before)
+        return fail(std::move(before.error()));
+    if (before->kind == db::DbState::Kind::empty)
+        return fail(Errc::config, "database " + config.db.redacted() +
+                                      " is empty: create it with `kallithea db-create`");
+    auto applied = db::migrate(*conn);
+    if (!applied)
+        return fail(std::move(applied.error()));
+    auto after = db::inspect(*conn);
+    if (!after)
+        return fail(std::move(after.error()));
+    if (*applied == 0)
+        return "database " + config.db.redacted() + " is up to date (" + after->describe() + ")";
+    return "database " + config.db.redacted() + ": applied " + std::to_string(*applied) +
+           " migration(s), now " + after->describe();
+}
+
+}  // namespace kallithea::service

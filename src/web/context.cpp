@@ -1,0 +1,61 @@
+// Page assembly: the layout around a rendered template, and form access.
+#include "web/context.hpp"
+
+#include "core/version.hpp"
+
+namespace kallithea::web {
+
+std::optional<std::string> Ctx::form_value(std::string_view name) const {
+    for (const auto& [key, value] : form)
+        if (key == name)
+            return value;
+    return std::nullopt;
+}
+
+View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
+                 std::string_view page_id) {
+    View view;
+    std::string site_title = "Kallithea";
+    if (auto settings = app.settings(); settings && !settings->title.empty())
+        site_title = settings->title;
+    view.set("site_title", site_title)
+        .set("title", std::string(title))
+        .set("page", std::string(page_id))
+        .set("asset_version", asset_version())
+        .set("version", std::string(kVersion));
+    if (ctx) {
+        view.set("base", ctx->req.script_name);
+        if (ctx->session.user.authenticated()) {
+            View user;
+            user.set("username", ctx->session.user.username)
+                .set("csrf_token", ctx->session.csrf_token);
+            view.set("user", std::move(user));
+        }
+        if (ctx->req.path != "/_admin/login" && ctx->req.method == http::Method::get) {
+            std::string target = ctx->req.path;
+            if (!ctx->req.raw_query.empty())
+                target += "?" + ctx->req.raw_query;
+            view.set("login_query", "?came_from=" + http::percent_encode(target, true));
+        }
+    }
+    return view;
+}
+
+void add_html_headers(http::Response& response) {
+    response.headers.set("X-Content-Type-Options", "nosniff");
+    response.headers.set("X-Frame-Options", "SAMEORIGIN");
+    response.headers.set("Referrer-Policy", "same-origin");
+    response.headers.set("Cache-Control", "no-cache");
+}
+
+http::Response Ctx::page(int status, std::string_view template_name, std::string_view title,
+                         View view) const {
+    view.set("base", req.script_name);
+    View layout = layout_view(this, app, title, template_name);
+    layout.set("content", render(template_name, view));
+    http::Response response = http::Response::html(status, render("layout", layout));
+    add_html_headers(response);
+    return response;
+}
+
+}  // namespace kallithea::web

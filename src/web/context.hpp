@@ -1,0 +1,41 @@
+// Per-request state shared by the web handlers: the request, the session, route parameters.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+#include "service/accounts.hpp"
+#include "service/app.hpp"
+#include "web/view.hpp"
+
+namespace kallithea::web {
+
+struct Ctx {
+    http::Request& req;
+    service::App& app;
+    service::Session session;
+    std::map<std::string, std::string> params;              // from the route pattern
+    std::vector<std::pair<std::string, std::string>> form;  // decoded POST form fields
+    std::string client_ip;
+    bool https = false;
+
+    // Absolute path on this server for an application path ("/x" -> "/prefix/x").
+    std::string url(std::string_view path) const { return req.script_name + std::string(path); }
+    std::optional<std::string> form_value(std::string_view name) const;
+    // Full page: renders `template_name` with `view`, then the layout around it.
+    http::Response page(int status, std::string_view template_name, std::string_view title,
+                        View view) const;
+};
+
+// The layout's fields (site title, user, CSRF token, base path); used for error pages too.
+View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
+                 std::string_view page_id);
+// Adds the headers every HTML page gets.
+void add_html_headers(http::Response& response);
+
+}  // namespace kallithea::web

@@ -1,0 +1,202 @@
+// Request dispatch for the web pages: route lookup, session, the declared-permission gate, CSRF.
+#include "web/site.hpp"
+
+#include "auth/password.hpp"
+#include "core/log.hpp"
+#include "web/routes.hpp"
+
+namespace kallithea::web {
+namespace {
+
+constexpr size_t kMaxFormBytes = 4 * 1024 * 1024;
+constexpr std::string_view kCsrfField = "_session_csrf_secret_token";
+
+std::string explanation_for(int status) {
+    switch (status) {
+        case 400:
+            return "The request could not be understood.";
+        case 401:
+            return "You need to log in to see this page.";
+        case 403:
+            return "You are not allowed to do this.";
+        case 404:
+            return "There is nothing at this address.";
+        case 405:
+            return "This address does not accept that kind of request.";
+        case 413:
+            return "The request is larger than this server accepts.";
+        case 431:
+            return "The request headers are too large.";
+        case 500:
+            return "Something went wrong on the server. The error has been logged.";
+        case 503:
+            return "The server is busy or shutting down. Try again shortly.";
+        default:
+            return "The request could not be completed.";
+    }
+}
+
+// Client address per `remote_addr_variable` (REMOTE_ADDR, or the right-most X-Forwarded-For).
+std::string client_ip(const http::Request& request, const config::AppConfig& config) {
+    const std::string& variable = config.remote_addr_variable;
+    if (variable.starts_with("HTTP_")) {
+        std::string header = variable.substr(5);
+        for (char& c : header)
+            c = c == '_' ? '-' : c;
+        std::string_view value = request.header(header);
+        if (!value.empty()) {
+            const auto comma = value.rfind(',');
+            std::string_view last =
+                comma == std::string_view::npos ? value : value.substr(comma + 1);
+            while (!last.empty() && last.front() == ' ')
+                last.remove_prefix(1);
+            while (!last.empty() && last.back() == ' ')
+                last.remove_suffix(1);
+            if (!last.empty())
+                return std::string(last);
+        }
+    } else if (auto it = request.server_vars.find(variable); it != request.server_vars.end()) {
+        return it->second;
+    }
+    return request.remote_addr;
+}
+
+bool is_https(const http::Request& request, const config::AppConfig& config) {
+    if (request.scheme == "https")
+        return true;
+    const std::string& variable = config.url_scheme_variable;
+    if (variable.starts_with("HTTP_")) {
+        std::string header = variable.substr(5);
+        for (char& c : header)
+            c = c == '_' ? '-' : c;
+        return request.header(header) == "https";
+    }
+    return false;
+}
+
+http::Response redirect_to_login(const Ctx& ctx) {
+    std::string target = ctx.req.path;
+    if (!ctx.req.raw_query.empty())
+        target += "?" + ctx.req.raw_query;
+    return http::Response::redirect(ctx.url("/_admin/login?came_from=") +
+                                    http::percent_encode(target, true));
+}
+
+// Answers the request when the gate refuses it; nullopt lets it through.
+std::optional<http::Response> gate(const Ctx& ctx, Need need, const Site& site) {
+    const service::AuthUser& user = ctx.session.user;
+    switch (need) {
+        case Need::undeclared:
+            return site.error_page(500, ctx.req.request_id);
+        case Need::nothing:
+            return std::nullopt;
+        case Need::site_read:
+            if (user.nobody())
+                return redirect_to_login(ctx);
+            return std::nullopt;
+        case Need::login:
+            if (!user.authenticated())
+                return redirect_to_login(ctx);
+            return std::nullopt;
+        case Need::admin:
+            if (!user.authenticated())
+                return redirect_to_login(ctx);
+            if (!user.admin)
+                return site.error_page(403, ctx.req.request_id);
+            return std::nullopt;
+    }
+    return site.error_page(500, ctx.req.request_id);
+}
+
+}  // namespace
+
+std::string session_cookie_value(const http::Request& request, const std::string& cookie_name) {
+    for (const auto& [name, value] : request.headers.items()) {
+        if (name.size() != 6 || strncasecmp(name.c_str(), "cookie", 6) != 0)
+            continue;
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            const auto semi = rest.find(';');
+            std::string_view pair = rest.substr(0, semi);
+            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+            while (!pair.empty() && pair.front() == ' ')
+                pair.remove_prefix(1);
+            const auto eq = pair.find('=');
+            if (eq != std::string_view::npos && pair.substr(0, eq) == cookie_name)
+                return std::string(pair.substr(eq + 1));
+        }
+    }
+    return {};
+}
+
+Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
+    for (const auto& route : route_table())
+        router_.add(route.methods, route.pattern);
+}
+
+http::Response Site::error_page(int status, const std::string& request_id) const {
+    View body;
+    body.set("status", std::to_string(status))
+        .set("reason", std::string(http::status_reason(status)))
+        .set("explanation", explanation_for(status))
+        .set("request_id", request_id)
+        .set("base", std::string());
+    View layout = layout_view(nullptr, *app_, http::status_reason(status), "error");
+    layout.set("base", std::string()).set("content", render("error", body));
+    http::Response response = http::Response::html(status, render("layout", layout));
+    add_html_headers(response);
+    return response;
+}
+
+http::Response Site::handle(http::Request& request) {
+    const auto lookup = router_.find(request.method, request.path);
+    if (!lookup.match) {
+        http::Response response = error_page(lookup.path_matched ? 405 : 404, request.request_id);
+        if (lookup.path_matched)
+            response.headers.set("Allow", "GET, HEAD, POST");
+        return response;
+    }
+    const RouteDef& route = route_table()[lookup.match->id];
+    const config::AppConfig& config = app_->config();
+
+    auto session =
+        service::resolve_session(*app_, session_cookie_value(request, config.session_key));
+    if (!session) {
+        log::error("request {}: cannot resolve session: {} ({})", request.request_id,
+                   session.error().message, session.error().detail);
+        return error_page(503, request.request_id);
+    }
+    Ctx ctx{request,
+            *app_,
+            std::move(*session),
+            lookup.match->params,
+            {},
+            client_ip(request, config),
+            is_https(request, config)};
+    request.log_user = ctx.session.user.authenticated() ? ctx.session.user.username : "-";
+
+    if (request.method == http::Method::post) {
+        auto body = request.read_body(kMaxFormBytes);
+        if (!body)
+            return error_page(body.error().code == Errc::too_large ? 413 : 400, request.request_id);
+        if (request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
+            ctx.form = http::parse_form(*body);
+        // Cookie-authenticated POSTs must prove they come from our own form.
+        if (ctx.session.user.authenticated()) {
+            const auto token = ctx.form_value(kCsrfField);
+            if (!token || !auth::constant_time_equal(*token, ctx.session.csrf_token)) {
+                log::warn("request {}: POST {} without a valid CSRF token", request.request_id,
+                          request.path);
+                return error_page(403, request.request_id);
+            }
+        }
+    }
+    if (auto refused = gate(ctx, route.need, *this))
+        return std::move(*refused);
+    http::Response response = route.handler(ctx);
+    if (response.status >= 400 && response.body.empty() && !response.stream)
+        return error_page(response.status, request.request_id);
+    return response;
+}
+
+}  // namespace kallithea::web

@@ -1,0 +1,29 @@
+// The web surface: turns an http::Request into a page, through the route table and its gate.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "service/app.hpp"
+
+namespace kallithea::web {
+
+class Site {
+public:
+    explicit Site(std::shared_ptr<service::App> app);
+    // Thread-safe. Unexpected exceptions propagate to the server's dispatcher (logged, 500).
+    http::Response handle(http::Request& request);
+    // The page for errors the server answers itself (also used for our own 4xx/5xx).
+    http::Response error_page(int status, const std::string& request_id) const;
+
+private:
+    std::shared_ptr<service::App> app_;
+    http::Router router_;
+};
+
+// Name of the session cookie (`session.key`, default "kallithea").
+std::string session_cookie_value(const http::Request& request, const std::string& cookie_name);
+
+}  // namespace kallithea::web

@@ -1,0 +1,136 @@
+"""Fixtures for the black-box integration suite: the real kallithea binary, started on an
+ephemeral port in a temporary directory, driven over HTTP."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("KALLITHEA_BIN", str(ROOT / "build/debug/src/app/kallithea"))
+REFERENCE = Path(os.environ.get("KALLITHEA_REFERENCE", str(ROOT.parent / "shared/reference")))
+ADMIN_PASSWORD = "admin-secret-1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, cwd=None, check=True):
+    """Runs the binary with args; returns the CompletedProcess."""
+    proc = subprocess.run([BIN, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
+def wait_until(predicate, timeout=30.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Server:
+    """A running `kallithea serve` process."""
+
+    def __init__(self, workdir, ini, port):
+        self.workdir = Path(workdir)
+        self.ini = ini
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = self.workdir / "server.log"
+        self.proc = None
+
+    def start(self, extra_args=()):
+        self.log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([BIN, "serve", "-c", str(self.ini), "--port",
+                                      str(self.port), *extra_args],
+                                     stdout=self.log_file, stderr=subprocess.STDOUT)
+        wait_until(lambda: port_open(self.port) or self.proc.poll() is not None,
+                   what="server to listen")
+        if self.proc.poll() is not None:
+            raise AssertionError(f"server exited: {self.log()}")
+        return self
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log_file.close()
+        return self.proc.returncode if self.proc else None
+
+    def db(self):
+        import sqlite3
+        return sqlite3.connect(str(self.workdir / "kallithea.db"))
+
+
+def make_instance(tmp_path, public_access=True, extra_config=()):
+    """config-create + db-create in tmp_path; returns (ini path, port)."""
+    port = free_port()
+    ini = tmp_path / "kallithea.ini"
+    run_cli("config-create", ini, "host=127.0.0.1", f"port={port}", *extra_config)
+    repos = tmp_path / "repos"
+    repos.mkdir()
+    args = ["db-create", "-c", ini, "--user", "admin", "--password", ADMIN_PASSWORD,
+            "--email", "admin@example.com", "--repos", repos, "--force-yes"]
+    if not public_access:
+        args.append("--no-public-access")
+    run_cli(*args)
+    return ini, port
+
+
+@pytest.fixture
+def server(tmp_path):
+    ini, port = make_instance(tmp_path)
+    srv = Server(tmp_path, ini, port).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def private_server(tmp_path):
+    ini, port = make_instance(tmp_path, public_access=False)
+    srv = Server(tmp_path, ini, port).start()
+    yield srv
+    srv.stop()
+
+
+def login(base_url, username, password, session=None):
+    """Logs in through the form; returns the requests.Session (cookie set on success)."""
+    s = session or requests.Session()
+    s.post(f"{base_url}/_admin/login", data={"username": username, "password": password},
+           allow_redirects=False, timeout=30)
+    return s
+
+
+def csrf_token(html):
+    m = re.search(r'name="_session_csrf_secret_token" value="([^"]+)"', html)
+    return m.group(1) if m else None
