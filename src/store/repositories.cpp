@@ -17,7 +17,81 @@ RepoSummaryRow to_repo(const db::Row& row) {
     return out;
 }
 
+constexpr std::string_view kRepoColumns =
+    "SELECT repo_id, repo_name, repo_state, clone_uri, repo_type, user_id, private, statistics, "
+    "downloads, description, created_on, updated_on, landing_revision, changeset_cache, fork_id, "
+    "group_id FROM repositories ";
+
+RepoRow to_repo_row(const db::Row& row) {
+    RepoRow out;
+    out.repo_id = row.i64(0);
+    out.repo_name = row.text(1);
+    out.repo_state = row.text(2);
+    out.clone_uri = row.opt_text(3);
+    out.repo_type = row.text(4);
+    out.owner_id = row.i64(5);
+    out.is_private = row.boolean(6);
+    out.statistics = row.boolean(7);
+    out.downloads = row.boolean(8);
+    out.description = row.text(9);
+    out.created_on = row.datetime(10);
+    out.updated_on = row.datetime(11);
+    out.landing_revision = row.text(12);
+    out.changeset_cache = row.opt_text(13);
+    out.fork_id = row.opt_i64(14);
+    out.group_id = row.opt_i64(15);
+    return out;
+}
+
+Result<std::optional<RepoRow>> one_repo(Result<std::optional<db::Row>> row) {
+    if (!row)
+        return fail(std::move(row.error()));
+    if (!*row)
+        return std::optional<RepoRow>();
+    return std::optional<RepoRow>(to_repo_row(**row));
+}
+
 }  // namespace
+
+Result<std::optional<RepoRow>> Repositories::by_name(std::string_view repo_name) {
+    return one_repo(conn_.query_one(std::string(kRepoColumns) + "WHERE repo_name = ?", repo_name));
+}
+
+Result<std::optional<RepoRow>> Repositories::by_id(int64_t repo_id) {
+    return one_repo(conn_.query_one(std::string(kRepoColumns) + "WHERE repo_id = ?", repo_id));
+}
+
+Result<RepoGrantRows> Repositories::grants(int64_t repo_id, int64_t default_user_id,
+                                           std::optional<int64_t> user_id) {
+    RepoGrantRows out;
+    auto rows = conn_.query(
+        "SELECT r.user_id, p.permission_name FROM repo_to_perm r "
+        "JOIN permissions p ON p.permission_id = r.permission_id "
+        "WHERE r.repository_id = ? AND (r.user_id = ? OR r.user_id = ?)",
+        repo_id, default_user_id, user_id.value_or(default_user_id));
+    if (!rows)
+        return fail(std::move(rows.error()));
+    for (const auto& row : *rows) {
+        if (row.i64(0) == default_user_id)
+            out.default_grant = row.text(1);
+        if (user_id && row.i64(0) == *user_id && *user_id != default_user_id)
+            out.user_grant = row.text(1);
+    }
+    if (!user_id || *user_id == default_user_id)
+        return out;
+    auto groups = conn_.query(
+        "SELECT p.permission_name FROM users_group_repo_to_perm g "
+        "JOIN permissions p ON p.permission_id = g.permission_id "
+        "JOIN users_groups ug ON ug.users_group_id = g.users_group_id "
+        "JOIN users_groups_members m ON m.users_group_id = g.users_group_id "
+        "WHERE g.repository_id = ? AND m.user_id = ? AND ug.users_group_active = ?",
+        repo_id, *user_id, true);
+    if (!groups)
+        return fail(std::move(groups.error()));
+    for (const auto& row : *groups)
+        out.group_grants.push_back(row.text(0));
+    return out;
+}
 
 Result<std::vector<RepoSummaryRow>> Repositories::in_group(std::optional<int64_t> group_id) {
     static constexpr std::string_view kColumns =
@@ -36,6 +110,17 @@ Result<std::vector<RepoSummaryRow>> Repositories::in_group(std::optional<int64_t
     for (const auto& row : *rows)
         out.push_back(to_repo(row));
     return out;
+}
+
+Result<std::optional<GroupSummaryRow>> Repositories::group_by_name(std::string_view group_name) {
+    auto row = conn_.query_one(
+        "SELECT group_id, group_name, group_description FROM groups WHERE group_name = ?",
+        group_name);
+    if (!row)
+        return fail(std::move(row.error()));
+    if (!*row)
+        return std::optional<GroupSummaryRow>();
+    return std::optional<GroupSummaryRow>({(*row)->i64(0), (*row)->text(1), (*row)->text(2)});
 }
 
 Result<std::vector<GroupSummaryRow>> Repositories::groups_in(std::optional<int64_t> parent_id) {

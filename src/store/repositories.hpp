@@ -28,12 +28,46 @@ struct GroupSummaryRow {
     std::string description;
 };
 
+// A whole `repositories` row.
+struct RepoRow {
+    int64_t repo_id = 0;
+    std::string repo_name;
+    std::string repo_state;  // repo_state_created | repo_state_pending | repo_state_error
+    std::optional<std::string> clone_uri;
+    std::string repo_type;
+    int64_t owner_id = 0;
+    bool is_private = false;
+    bool statistics = false;
+    bool downloads = false;
+    std::string description;
+    std::string created_on;
+    std::string updated_on;
+    std::string landing_revision;  // "type:name", e.g. "rev:tip" or "branch:master"
+    std::optional<std::string> changeset_cache;
+    std::optional<int64_t> fork_id;
+    std::optional<int64_t> group_id;
+};
+
+// Permission names that bear on one user's access to one repository (perm layer input).
+struct RepoGrantRows {
+    std::optional<std::string> default_grant;  // the `default` user's row
+    std::optional<std::string> user_grant;     // the user's own row
+    std::vector<std::string> group_grants;     // rows of active user groups the user is in
+};
+
 // Errc::database on SQL errors.
 class Repositories {
 public:
     explicit Repositories(db::Connection& conn) : conn_(conn) {}
+    Result<std::optional<RepoRow>> by_name(std::string_view repo_name);
+    Result<std::optional<RepoRow>> by_id(int64_t repo_id);
+    // Grants of the `default` user (default_user_id) and, when user_id is set, of that user and
+    // of the active user groups it belongs to.
+    Result<RepoGrantRows> grants(int64_t repo_id, int64_t default_user_id,
+                                 std::optional<int64_t> user_id);
     // Repositories directly inside `group_id` (nullopt: top level), by name.
     Result<std::vector<RepoSummaryRow>> in_group(std::optional<int64_t> group_id);
+    Result<std::optional<GroupSummaryRow>> group_by_name(std::string_view group_name);
     // Repository groups directly inside `parent_id` (nullopt: top level), by name.
     Result<std::vector<GroupSummaryRow>> groups_in(std::optional<int64_t> parent_id);
 

@@ -2,6 +2,7 @@
 #include "web/context.hpp"
 
 #include "core/version.hpp"
+#include "perm/levels.hpp"
 
 namespace kallithea::web {
 
@@ -53,6 +54,59 @@ http::Response Ctx::page(int status, std::string_view template_name, std::string
     view.set("base", req.script_name);
     View layout = layout_view(this, app, title, template_name);
     layout.set("content", render(template_name, view));
+    http::Response response = http::Response::html(status, render("layout", layout));
+    add_html_headers(response);
+    return response;
+}
+
+std::string Ctx::repo_url(std::string_view suffix) const {
+    std::string out = url("/" + http::percent_encode(repo ? repo->name : params.at("repo"), true));
+    if (!suffix.empty())
+        out += "/" + std::string(suffix);
+    return out;
+}
+
+http::Response Ctx::repo_page(int status, std::string_view template_name, std::string_view title,
+                              std::string_view tab, View view) const {
+    view.set("base", req.script_name);
+    View header;
+    std::vector<View> crumbs;
+    std::string prefix;
+    const std::string& name = repo->name;
+    size_t start = 0;
+    while (true) {
+        const auto slash = name.find('/', start);
+        if (slash == std::string::npos)
+            break;
+        prefix = name.substr(0, slash);
+        View crumb;
+        crumb.set("name", name.substr(start, slash - start))
+            .set("url", url("/" + http::percent_encode(prefix, true)));
+        crumbs.push_back(std::move(crumb));
+        start = slash + 1;
+    }
+    std::vector<View> tabs;
+    auto add_tab = [&](const char* id, const char* label, std::string_view suffix) {
+        View t;
+        t.set("id", id).set("label", label).set("url", repo_url(suffix)).set("active", tab == id);
+        tabs.push_back(std::move(t));
+    };
+    add_tab("summary", "Summary", "");
+    add_tab("changelog", "Changelog", "changelog");
+    add_tab("files", "Files", "files/" + http::percent_encode(repo->landing_rev) + "/");
+    add_tab("compare", "Compare", "compare");
+    if (perm::at_least(repo->level, perm::Level::admin))
+        add_tab("settings", "Settings", "settings");
+    header.set("repo_name", name)
+        .set("short_name", name.substr(start))
+        .set("repo_type", repo->type)
+        .set("private", repo->is_private)
+        .set("crumbs", std::move(crumbs))
+        .set("tabs", std::move(tabs))
+        .set("home_url", url("/"));
+    std::string content = render("repo_header", header) + render(template_name, view);
+    View layout = layout_view(this, app, std::string(title) + " · " + name, template_name);
+    layout.set("content", std::move(content));
     http::Response response = http::Response::html(status, render("layout", layout));
     add_html_headers(response);
     return response;

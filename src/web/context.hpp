@@ -11,6 +11,7 @@
 #include "http/message.hpp"
 #include "service/accounts.hpp"
 #include "service/app.hpp"
+#include "service/repo_access.hpp"
 #include "web/view.hpp"
 
 namespace kallithea::web {
@@ -23,6 +24,8 @@ struct Ctx {
     std::vector<std::pair<std::string, std::string>> form;  // decoded POST form fields
     std::string client_ip;
     bool https = false;
+    // Set by the gate for routes that need a repository permission.
+    std::optional<service::RepoInfo> repo;
 
     // Absolute path on this server for an application path ("/x" -> "/prefix/x").
     std::string url(std::string_view path) const { return req.script_name + std::string(path); }
@@ -30,6 +33,12 @@ struct Ctx {
     // Full page: renders `template_name` with `view`, then the layout around it.
     http::Response page(int status, std::string_view template_name, std::string_view title,
                         View view) const;
+    // A repository page: the repository header (name, tabs; `tab` is highlighted) above the
+    // template. Needs `repo` (set by the gate).
+    http::Response repo_page(int status, std::string_view template_name, std::string_view title,
+                             std::string_view tab, View view) const;
+    // URL of a repository page: repo_url("changelog") -> "/prefix/group/repo/changelog".
+    std::string repo_url(std::string_view suffix = {}) const;
 };
 
 // The layout's fields (site title, user, CSRF token, base path); used for error pages too.

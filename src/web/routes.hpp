@@ -16,6 +16,9 @@ enum class Need {
     site_read,   // anonymous visitors allowed while the `default` user is active
     login,       // a logged-in account
     admin,       // a super-admin
+    repo_read,   // read on the {repo} of the route (404 when missing or not readable)
+    repo_write,  // write on {repo} (403 when readable but not writable)
+    repo_admin,  // admin on {repo}
 };
 
 using PageHandler = http::Response (*)(Ctx&);
@@ -35,6 +38,37 @@ http::Response show_login(Ctx& ctx);
 http::Response submit_login(Ctx& ctx);
 http::Response submit_logout(Ctx& ctx);
 http::Response serve_static(Ctx& ctx);
+
+// Repository pages: history (summary_page.cpp, changelog_pages.cpp, changeset_pages.cpp,
+// compare_page.cpp, feed_pages.cpp).
+http::Response show_summary(Ctx& ctx);
+http::Response show_changelog(Ctx& ctx);
+http::Response show_changelog_details(Ctx& ctx);
+http::Response show_changeset(Ctx& ctx);
+http::Response show_changeset_diff(Ctx& ctx);      // raw unified diff (text/plain)
+http::Response show_changeset_patch(Ctx& ctx);     // git format-patch style (text/plain)
+http::Response download_changeset(Ctx& ctx);       // the diff as an attachment
+http::Response show_changeset_children(Ctx& ctx);  // JSON
+http::Response show_changeset_parents(Ctx& ctx);   // JSON
+http::Response show_compare(Ctx& ctx);
+http::Response show_feed_rss(Ctx& ctx);
+http::Response show_feed_atom(Ctx& ctx);
+
+// Repository pages: files (file_pages.cpp, archive_page.cpp, refs_page.cpp).
+http::Response show_files(Ctx& ctx);
+http::Response show_raw(Ctx& ctx);
+http::Response show_rawfile(Ctx& ctx);
+http::Response show_annotate(Ctx& ctx);
+http::Response show_file_history(Ctx& ctx);
+http::Response download_archive(Ctx& ctx);
+http::Response show_refs_data(Ctx& ctx);  // JSON
+
+// Repository administration (repo_admin_pages.cpp) and group pages (group_page.cpp).
+http::Response show_repos_admin(Ctx& ctx);
+http::Response show_new_repo_form(Ctx& ctx);
+http::Response create_repo(Ctx& ctx);
+http::Response delete_repo(Ctx& ctx);
+http::Response show_group(Ctx& ctx);
 #ifdef KALLITHEA_TEST_ROUTES
 http::Response test_throw(Ctx& ctx);
 http::Response test_stream(Ctx& ctx);

@@ -3,6 +3,8 @@
 
 #include "auth/password.hpp"
 #include "core/log.hpp"
+#include "perm/levels.hpp"
+#include "service/repo_access.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -82,11 +84,48 @@ http::Response redirect_to_login(const Ctx& ctx) {
                                     http::percent_encode(target, true));
 }
 
-// Answers the request when the gate refuses it; nullopt lets it through.
-std::optional<http::Response> gate(const Ctx& ctx, Need need, const Site& site) {
+std::optional<perm::Level> repo_need(Need need) {
+    switch (need) {
+        case Need::repo_read:
+            return perm::Level::read;
+        case Need::repo_write:
+            return perm::Level::write;
+        case Need::repo_admin:
+            return perm::Level::admin;
+        default:
+            return std::nullopt;
+    }
+}
+
+// Answers the request when the gate refuses it; nullopt lets it through. Sets ctx.repo for
+// repository routes.
+std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
     const service::AuthUser& user = ctx.session.user;
+    if (auto level = repo_need(need)) {
+        if (user.nobody())
+            return redirect_to_login(ctx);
+        auto repo = service::authorize_repository(ctx.app, user, ctx.params["repo"], *level);
+        if (!repo) {
+            const Errc code = repo.error().code;
+            if (code == Errc::not_found)
+                return site.error_page(404, ctx.req.request_id);
+            if (code == Errc::forbidden) {
+                if (!user.authenticated())
+                    return redirect_to_login(ctx);
+                return site.error_page(403, ctx.req.request_id);
+            }
+            log::error("request {}: repository access: {} ({})", ctx.req.request_id,
+                       repo.error().message, repo.error().detail);
+            return site.error_page(503, ctx.req.request_id);
+        }
+        ctx.repo = std::move(*repo);
+        return std::nullopt;
+    }
     switch (need) {
         case Need::undeclared:
+        case Need::repo_read:
+        case Need::repo_write:
+        case Need::repo_admin:  // handled above
             return site.error_page(500, ctx.req.request_id);
         case Need::nothing:
             return std::nullopt;
@@ -149,7 +188,16 @@ http::Response Site::error_page(int status, const std::string& request_id) const
 }
 
 http::Response Site::handle(http::Request& request) {
-    const auto lookup = router_.find(request.method, request.path);
+    // {repo:path} and {group:path} take the shortest prefix naming an existing one.
+    service::App& app = *app_;
+    const auto lookup = router_.find(
+        request.method, request.path, [&app](std::string_view param, std::string_view value) {
+            if (param == "repo")
+                return service::repository_exists(app, value).value_or(false);
+            if (param == "group")
+                return service::repo_group_exists(app, value).value_or(false);
+            return true;
+        });
     if (!lookup.match) {
         http::Response response = error_page(lookup.path_matched ? 405 : 404, request.request_id);
         if (lookup.path_matched)

@@ -134,3 +134,40 @@ def login(base_url, username, password, session=None):
 def csrf_token(html):
     m = re.search(r'name="_session_csrf_secret_token" value="([^"]+)"', html)
     return m.group(1) if m else None
+
+
+def make_repo(srv, name, private=False, description="", owner="admin", downloads=True):
+    """Creates a bare Git repository `name` (groups from its path) straight in the database and
+    on disk, as `kallithea repo-create` would; returns its directory."""
+    db = srv.db()
+    root = db.execute("SELECT ui_value FROM ui WHERE ui_section='paths' AND ui_key='/'").fetchone()[0]
+    owner_id = db.execute("SELECT user_id FROM users WHERE username=?", (owner,)).fetchone()[0]
+    now = "2024-01-01 00:00:00.000000"
+    parent = None
+    parts = name.split("/")
+    for i in range(1, len(parts)):
+        group = "/".join(parts[:i])
+        row = db.execute("SELECT group_id FROM groups WHERE group_name=?", (group,)).fetchone()
+        if row:
+            parent = row[0]
+            continue
+        cur = db.execute("INSERT INTO groups (group_name, group_parent_id, group_description, "
+                         "user_id, created_on) VALUES (?, ?, '', ?, ?)",
+                         (group, parent, owner_id, now))
+        parent = cur.lastrowid
+        Path(root, group).mkdir(parents=True, exist_ok=True)
+    path = Path(root, name)
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    cur = db.execute(
+        "INSERT INTO repositories (repo_name, repo_state, repo_type, user_id, private, statistics, "
+        "downloads, description, created_on, updated_on, landing_revision, group_id) VALUES "
+        "(?, 'repo_state_created', 'git', ?, ?, 0, ?, ?, ?, ?, 'rev:tip', ?)",
+        (name, owner_id, 1 if private else 0, 1 if downloads else 0, description, now, now,
+         parent))
+    repo_id = cur.lastrowid
+    perm = "repository.none" if private else "repository.read"
+    db.execute("INSERT INTO repo_to_perm (user_id, permission_id, repository_id) SELECT "
+               "(SELECT user_id FROM users WHERE username='default'), permission_id, ? "
+               "FROM permissions WHERE permission_name=?", (repo_id, perm))
+    db.commit()
+    return path

@@ -1,0 +1,360 @@
+// Commit-graph reader (format: Documentation/gitformat-commit-graph.txt in Git) over mmap'ed
+// files (POSIX).
+#include "vcs/git/commit_graph.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+namespace kallithea::vcs::git {
+
+// A whole file mapped read-only.
+class MappedFile {
+public:
+    static std::unique_ptr<MappedFile> open(const std::string& path) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            return nullptr;
+        }
+        struct stat st;
+        std::unique_ptr<MappedFile> out;
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            void* data =
+                ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (data != MAP_FAILED) {
+                out.reset(new MappedFile(static_cast<const uint8_t*>(data),
+                                         static_cast<size_t>(st.st_size)));
+            }
+        }
+        ::close(fd);
+        return out;
+    }
+    ~MappedFile() { ::munmap(const_cast<uint8_t*>(data_), size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    const uint8_t* data() const { return data_; }
+    size_t size() const { return size_; }
+
+private:
+    MappedFile(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    const uint8_t* data_;
+    size_t size_;
+};
+
+namespace {
+
+constexpr size_t kOidSize = 20;
+constexpr size_t kCommitDataSize = kOidSize + 16;
+constexpr uint32_t kNoParent = 0x70000000;
+constexpr uint32_t kExtraEdges = 0x80000000;
+constexpr uint32_t kLastEdge = 0x80000000;
+
+uint32_t be32(const uint8_t* p) {
+    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+uint64_t be64(const uint8_t* p) {
+    return (uint64_t{be32(p)} << 32) | be32(p + 4);
+}
+
+uint32_t rotl(uint32_t v, int n) {
+    return (v << n) | (v >> (32 - n));
+}
+
+// Murmur3 (32 bit) as Git uses it for changed-path filters (bytes read as unsigned).
+uint32_t murmur3(uint32_t seed, std::string_view data) {
+    constexpr uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
+    auto byte = [&](size_t i) -> uint32_t { return static_cast<unsigned char>(data[i]); };
+    size_t blocks = data.size() / 4;
+    for (size_t i = 0; i < blocks; ++i) {
+        uint32_t k = 0;
+        for (size_t b = 0; b < 4; ++b) {
+            k |= byte(4 * i + b) << (8 * b);
+        }
+        k *= c1;
+        k = rotl(k, 15);
+        k *= c2;
+        seed ^= k;
+        seed = rotl(seed, 13) * 5 + 0xe6546b64;
+    }
+    size_t tail = blocks * 4;
+    uint32_t k1 = 0;
+    switch (data.size() & 3) {
+        case 3:
+            k1 ^= byte(tail + 2) << 16;
+            [[fallthrough]];
+        case 2:
+            k1 ^= byte(tail + 1) << 8;
+            [[fallthrough]];
+        case 1:
+            k1 ^= byte(tail);
+            k1 *= c1;
+            k1 = rotl(k1, 15);
+            k1 *= c2;
+            seed ^= k1;
+            break;
+        default:
+            break;
+    }
+    seed ^= static_cast<uint32_t>(data.size());
+    seed ^= seed >> 16;
+    seed *= 0x85ebca6b;
+    seed ^= seed >> 13;
+    seed *= 0xc2b2ae35;
+    seed ^= seed >> 16;
+    return seed;
+}
+
+}  // namespace
+
+BloomKey bloom_key(std::string_view path) {
+    constexpr uint32_t kSeed0 = 0x293ae76f, kSeed1 = 0x7e646e2c;
+    BloomKey key;
+    key.hash[0] = murmur3(kSeed0, path);
+    key.hash[1] = murmur3(kSeed1, path);
+    key.ascii = std::none_of(path.begin(), path.end(),
+                             [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    return key;
+}
+
+struct CommitGraph::Layer {
+    std::unique_ptr<MappedFile> file;
+    uint32_t base = 0;  // global position of this layer's first commit
+    uint32_t count = 0;
+    const uint8_t* fanout = nullptr;
+    const uint8_t* oids = nullptr;
+    const uint8_t* data = nullptr;
+    const uint8_t* edges = nullptr;
+    size_t edge_count = 0;
+    const uint8_t* bloom_index = nullptr;
+    const uint8_t* bloom_data = nullptr;
+    size_t bloom_size = 0;
+    uint32_t bloom_version = 0;
+    uint32_t bloom_hashes = 0;
+};
+
+CommitGraph::CommitGraph() = default;
+CommitGraph::~CommitGraph() = default;
+
+bool CommitGraph::add_layer(std::unique_ptr<MappedFile> file) {
+    const uint8_t* p = file->data();
+    size_t size = file->size();
+    if (size < 8 || std::memcmp(p, "CGPH", 4) != 0 || p[4] != 1 || p[5] != 1 ||
+        p[7] != layers_.size()) {
+        return false;
+    }
+    size_t chunks = p[6];
+    if (size < 8 + (chunks + 1) * 12) {
+        return false;
+    }
+    auto layer = std::make_unique<Layer>();
+    layer->base = total_;
+    const uint8_t* bloom_header = nullptr;
+    size_t data_len = 0, index_len = 0;
+    for (size_t i = 0; i < chunks; ++i) {
+        const uint8_t* entry = p + 8 + i * 12;
+        uint64_t begin = be64(entry + 4), end = be64(entry + 16);
+        if (begin > end || end > size) {
+            return false;
+        }
+        const uint8_t* chunk = p + begin;
+        size_t len = static_cast<size_t>(end - begin);
+        std::string_view id(reinterpret_cast<const char*>(entry), 4);
+        if (id == "OIDF" && len == 256 * 4) {
+            layer->fanout = chunk;
+        } else if (id == "OIDL") {
+            layer->oids = chunk;
+            layer->count = static_cast<uint32_t>(len / kOidSize);
+        } else if (id == "CDAT") {
+            layer->data = chunk;
+            data_len = len;
+        } else if (id == "EDGE") {
+            layer->edges = chunk;
+            layer->edge_count = len / 4;
+        } else if (id == "BIDX") {
+            layer->bloom_index = chunk;
+            index_len = len;
+        } else if (id == "BDAT" && len >= 12) {
+            bloom_header = chunk;
+            layer->bloom_data = chunk + 12;
+            layer->bloom_size = len - 12;
+        }
+    }
+    if (!layer->fanout || !layer->oids || !layer->data ||
+        be32(layer->fanout + 255 * 4) != layer->count ||
+        data_len != size_t{layer->count} * kCommitDataSize) {
+        return false;
+    }
+    if (bloom_header && layer->bloom_index && index_len == size_t{layer->count} * 4) {
+        layer->bloom_version = be32(bloom_header);
+        layer->bloom_hashes = be32(bloom_header + 4);
+        if ((layer->bloom_version != 1 && layer->bloom_version != 2) || layer->bloom_hashes == 0 ||
+            layer->bloom_hashes > 32) {
+            layer->bloom_index = nullptr;  // unknown filter settings: walk without them
+        }
+    } else {
+        layer->bloom_index = nullptr;
+    }
+    total_ += layer->count;
+    layer->file = std::move(file);
+    layers_.push_back(std::move(layer));
+    return true;
+}
+
+std::unique_ptr<CommitGraph> CommitGraph::open(const std::string& git_dir) {
+    // Git ignores the graph in shallow or grafted repositories: parents would differ.
+    for (const char* name : {"/shallow", "/info/grafts"}) {
+        if (::access((git_dir + name).c_str(), F_OK) == 0) {
+            return nullptr;
+        }
+    }
+    std::unique_ptr<CommitGraph> graph(new CommitGraph());
+    if (auto single = MappedFile::open(git_dir + "/objects/info/commit-graph")) {
+        return graph->add_layer(std::move(single)) ? std::move(graph) : nullptr;
+    }
+    std::string dir = git_dir + "/objects/info/commit-graphs/";
+    std::ifstream chain(dir + "commit-graph-chain");
+    std::string hash;
+    while (chain >> hash) {
+        auto file =
+            hash.size() == 40 ? MappedFile::open(dir + "graph-" + hash + ".graph") : nullptr;
+        if (!file || !graph->add_layer(std::move(file))) {
+            return nullptr;
+        }
+    }
+    return graph->layers_.empty() ? nullptr : std::move(graph);
+}
+
+const CommitGraph::Layer* CommitGraph::layer_of(uint32_t pos, uint32_t& local) const {
+    for (const auto& layer : layers_) {
+        if (pos >= layer->base && pos - layer->base < layer->count) {
+            local = pos - layer->base;
+            return layer.get();
+        }
+    }
+    return nullptr;
+}
+
+uint32_t CommitGraph::find(const RawOid& oid) const {
+    for (const auto& layer : layers_) {
+        uint32_t lo = oid[0] == 0 ? 0 : be32(layer->fanout + (oid[0] - 1) * 4);
+        uint32_t hi = be32(layer->fanout + oid[0] * 4);
+        hi = std::min(hi, layer->count);
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int cmp = std::memcmp(layer->oids + size_t{mid} * kOidSize, oid.data(), kOidSize);
+            if (cmp == 0) {
+                return layer->base + mid;
+            }
+            if (cmp < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+    }
+    return kNone;
+}
+
+RawOid CommitGraph::oid(uint32_t pos) const {
+    RawOid out{};
+    uint32_t local = 0;
+    if (const Layer* layer = layer_of(pos, local)) {
+        std::memcpy(out.data(), layer->oids + size_t{local} * kOidSize, kOidSize);
+    }
+    return out;
+}
+
+RawOid CommitGraph::tree(uint32_t pos) const {
+    RawOid out{};
+    uint32_t local = 0;
+    if (const Layer* layer = layer_of(pos, local)) {
+        std::memcpy(out.data(), layer->data + size_t{local} * kCommitDataSize, kOidSize);
+    }
+    return out;
+}
+
+int64_t CommitGraph::time(uint32_t pos) const {
+    uint32_t local = 0;
+    const Layer* layer = layer_of(pos, local);
+    if (!layer) {
+        return 0;
+    }
+    const uint8_t* rec = layer->data + size_t{local} * kCommitDataSize;
+    return static_cast<int64_t>((uint64_t{be32(rec + 28) & 0x3} << 32) | be32(rec + 32));
+}
+
+bool CommitGraph::parents(uint32_t pos, std::vector<uint32_t>& out) const {
+    out.clear();
+    uint32_t local = 0;
+    const Layer* layer = layer_of(pos, local);
+    if (!layer) {
+        return false;
+    }
+    uint32_t limit = layer->base + layer->count;  // parents live in this layer or below
+    const uint8_t* rec = layer->data + size_t{local} * kCommitDataSize;
+    uint32_t first = be32(rec + 20), second = be32(rec + 24);
+    if (first == kNoParent) {
+        return true;
+    }
+    if (first >= limit) {
+        return false;
+    }
+    out.push_back(first);
+    if (second == kNoParent) {
+        return true;
+    }
+    if ((second & kExtraEdges) == 0) {
+        out.push_back(second);
+        return second < limit;
+    }
+    for (size_t i = second & ~kExtraEdges; i < layer->edge_count; ++i) {
+        uint32_t edge = be32(layer->edges + i * 4);
+        if ((edge & ~kLastEdge) >= limit) {
+            return false;
+        }
+        out.push_back(edge & ~kLastEdge);
+        if (edge & kLastEdge) {
+            return true;
+        }
+    }
+    return false;  // the edge list ran off the chunk
+}
+
+bool CommitGraph::has_bloom_filters() const {
+    return std::any_of(layers_.begin(), layers_.end(),
+                       [](const auto& layer) { return layer->bloom_index != nullptr; });
+}
+
+bool CommitGraph::maybe_changed(uint32_t pos, const BloomKey& key) const {
+    uint32_t local = 0;
+    const Layer* layer = layer_of(pos, local);
+    if (!layer || !layer->bloom_index) {
+        return true;
+    }
+    uint32_t end = be32(layer->bloom_index + size_t{local} * 4);
+    uint32_t begin = local == 0 ? 0 : be32(layer->bloom_index + size_t{local - 1} * 4);
+    if (begin >= end || end > layer->bloom_size) {
+        return true;  // no filter stored for this commit (or a bad offset)
+    }
+    const uint8_t* filter = layer->bloom_data + begin;
+    uint64_t bits = uint64_t{end - begin} * 8;
+    if (layer->bloom_version == 1 && !key.ascii) {
+        return true;
+    }
+    for (uint32_t i = 0; i < layer->bloom_hashes; ++i) {
+        uint64_t bit = uint32_t(key.hash[0] + i * key.hash[1]) % bits;
+        if ((filter[bit / 8] & (1u << (bit % 8))) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace kallithea::vcs::git

@@ -1,0 +1,406 @@
+// Git history: streaming logs (commit-graph walk or libgit2 revwalk), counts, children, ancestry;
+// `git rev-list` for path logs that hide commits.
+#include <algorithm>
+#include <string>
+
+#include "vcs/git/git_command.hpp"
+#include "vcs/git/git_repository_impl.hpp"
+#include "vcs/git/history_walk.hpp"
+
+namespace kallithea::vcs::git {
+
+Result<std::vector<git_oid>> GitRepository::resolve_all(const std::vector<std::string>& revs) {
+    std::vector<git_oid> out;
+    out.reserve(revs.size());
+    for (const auto& rev : revs) {
+        auto oid = resolve_oid(rev);
+        if (!oid) {
+            return fail(oid.error());
+        }
+        out.push_back(*oid);
+    }
+    return out;
+}
+
+// Distinct commits, newest (committer date) first.
+Result<std::vector<git_oid>> GitRepository::sort_by_date(const std::vector<git_oid>& oids) {
+    std::vector<std::pair<int64_t, git_oid>> dated;
+    for (const auto& oid : oids) {
+        auto commit = lookup_commit(oid);
+        if (!commit) {
+            return fail(commit.error());
+        }
+        dated.emplace_back(git_commit_time(commit->get()), oid);
+    }
+    std::stable_sort(dated.begin(), dated.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<git_oid> out;
+    for (const auto& [time, oid] : dated) {
+        bool seen = std::any_of(out.begin(), out.end(),
+                                [&](const git_oid& o) { return git_oid_equal(&o, &oid); });
+        if (!seen) {
+            out.push_back(oid);
+        }
+    }
+    return out;
+}
+
+Result<std::vector<git_oid>> GitRepository::start_commits(const std::vector<std::string>& revs) {
+    if (!revs.empty()) {
+        return resolve_all(revs);
+    }
+    auto index = ref_index();
+    if (!index) {
+        return fail(index.error());
+    }
+    std::vector<git_oid> out;
+    for (const auto& ref : (*index)->refs) {
+        git_oid oid;
+        if (git_oid_fromstr(&oid, ref.target.c_str()) == 0) {
+            out.push_back(oid);
+        }
+    }
+    return out;
+}
+
+// A revwalk in libgit2's unsorted mode: commits come out by date as parents are reached, so a
+// page costs only the commits up to it (any sorting flag would make libgit2 read all history).
+Result<RevwalkHandle> GitRepository::new_walk(const LogQuery& query) {
+    auto start = start_commits(query.start);
+    if (!start) {
+        return fail(start.error());
+    }
+    auto hide = resolve_all(query.hide);
+    if (!hide) {
+        return fail(hide.error());
+    }
+    git_revwalk* raw = nullptr;
+    int rc = git_revwalk_new(&raw, repo_.get());
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot walk history"));
+    }
+    RevwalkHandle walk(raw);
+    git_revwalk_sorting(walk.get(), GIT_SORT_NONE);
+    if (query.first_parent) {
+        git_revwalk_simplify_first_parent(walk.get());
+    }
+    // The unsorted walk merges parents into its queue by date, which only works when the
+    // starting points are themselves queued newest first.
+    auto sorted = sort_by_date(*start);
+    if (!sorted) {
+        return fail(sorted.error());
+    }
+    for (const auto& oid : *sorted) {
+        if ((rc = git_revwalk_push(walk.get(), &oid)) != 0) {
+            return fail(libgit2_error(rc, "cannot walk history"));
+        }
+    }
+    for (const auto& oid : *hide) {
+        if ((rc = git_revwalk_hide(walk.get(), &oid)) != 0) {
+            return fail(libgit2_error(rc, "cannot walk history"));
+        }
+    }
+    return walk;
+}
+
+namespace {
+
+// rev-list arguments selecting the query's changesets (ids already resolved, so no option
+// injection is possible), ending with the pathspec.
+std::vector<std::string> rev_list_args(const LogQuery& query, const std::vector<std::string>& start,
+                                       const std::vector<std::string>& hide,
+                                       const std::string& path) {
+    std::vector<std::string> args{"rev-list"};
+    if (query.first_parent) {
+        args.emplace_back("--first-parent");
+    }
+    if (start.empty()) {
+        args.emplace_back("--branches");
+        args.emplace_back("--tags");
+    }
+    args.insert(args.end(), start.begin(), start.end());
+    for (const auto& id : hide) {
+        args.push_back("^" + id);
+    }
+    args.emplace_back("--");
+    args.push_back(path);
+    return args;
+}
+
+}  // namespace
+
+Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string& path,
+                                        const std::function<bool(const ChangesetInfo&)>& visit) {
+    std::vector<std::string> start, hide;
+    for (const auto& [revs, ids] : {std::pair{&query.start, &start}, {&query.hide, &hide}}) {
+        for (const auto& rev : *revs) {
+            auto id = resolve(rev);
+            if (!id) {
+                return fail(id.error());
+            }
+            ids->push_back(std::move(*id));
+        }
+    }
+    auto args = rev_list_args(query, start, hide, path);
+    if (query.skip > 0) {
+        args.insert(args.begin() + 1, "--skip=" + std::to_string(query.skip));
+    }
+    if (query.limit > 0) {
+        args.insert(args.begin() + 1, "--max-count=" + std::to_string(query.limit));
+    }
+    auto proc = Subprocess::start(git_command(git_dir_, std::move(args)));
+    if (!proc) {
+        return fail(proc.error());
+    }
+    std::string line_buf;
+    std::optional<Error> error;
+    auto exit = proc->communicate(nullptr, [&](std::string_view data) {
+        line_buf.append(data);
+        size_t begin = 0, end;
+        while ((end = line_buf.find('\n', begin)) != std::string::npos) {
+            git_oid oid;
+            std::string line = line_buf.substr(begin, end - begin);
+            begin = end + 1;
+            if (git_oid_fromstr(&oid, line.c_str()) != 0) {
+                error = Error{Errc::io, "unexpected git output", line};
+                return false;
+            }
+            auto info = info_of(oid);
+            if (!info) {
+                error = info.error();
+                return false;
+            }
+            if (!visit(*info)) {
+                return false;
+            }
+        }
+        line_buf.erase(0, begin);
+        return true;
+    });
+    if (!exit) {
+        return fail(exit.error());
+    }
+    if (error) {
+        return fail(*error);
+    }
+    if (!exit->stopped && !exit->success()) {
+        return fail(Errc::io, "cannot read the file history", exit->stderr_text);
+    }
+    return ok();
+}
+
+namespace {
+
+// Yields the commits of a log query, newest first: over the commit-graph when there is one (no
+// commit is inflated until it is shown), else with a libgit2 revwalk. Queries that hide
+// commits always use the revwalk, which knows how to stop at them.
+class LogWalk {
+public:
+    static Result<LogWalk> open(GitRepository& repo, const LogQuery& query) {
+        LogWalk out;
+        const CommitGraph* graph = query.hide.empty() ? repo.commit_graph() : nullptr;
+        if (!graph) {
+            auto walk = repo.new_walk(query);
+            if (!walk) {
+                return fail(walk.error());
+            }
+            out.revwalk_ = std::move(*walk);
+            return out;
+        }
+        out.first_parent_ = query.first_parent;
+        out.graph_walk_ = std::make_unique<HistoryWalk>(repo, graph);
+        auto starts = repo.start_commits(query.start);
+        if (!starts) {
+            return fail(starts.error());
+        }
+        for (const auto& oid : *starts) {
+            if (auto status = out.graph_walk_->push(oid); !status) {
+                return fail(status.error());
+            }
+        }
+        return out;
+    }
+
+    // The next commit into out; false at the end.
+    Result<bool> next(git_oid& out) {
+        if (revwalk_) {
+            int rc = git_revwalk_next(&out, revwalk_.get());
+            if (rc == GIT_ITEROVER) {
+                return false;
+            }
+            if (rc != 0) {
+                return fail(libgit2_error(rc, "cannot walk history"));
+            }
+            return true;
+        }
+        auto more = graph_walk_->next(commit_);
+        if (!more || !*more) {
+            return more;
+        }
+        out = commit_.id;
+        if (first_parent_ && commit_.parents.size() > 1) {
+            // erase, not resize(1): GCC 12 warns falsely (-Warray-bounds) about resize at -O2.
+            commit_.parents.erase(commit_.parents.begin() + 1, commit_.parents.end());
+            commit_.parent_pos.erase(commit_.parent_pos.begin() + 1, commit_.parent_pos.end());
+        }
+        if (auto status = graph_walk_->push_parents(commit_); !status) {
+            return fail(status.error());
+        }
+        return true;
+    }
+
+private:
+    RevwalkHandle revwalk_;
+    std::unique_ptr<HistoryWalk> graph_walk_;
+    WalkCommit commit_;
+    bool first_parent_ = false;
+};
+
+}  // namespace
+
+Status GitRepository::walk_log(const LogQuery& query,
+                               const std::function<bool(const ChangesetInfo&)>& visit) {
+    auto path = normalize_path(query.path);
+    if (!path) {
+        return fail(path.error());
+    }
+    if (!path->empty()) {
+        return walk_path_log(query, *path, visit);
+    }
+    auto walk = LogWalk::open(*this, query);
+    if (!walk) {
+        return fail(walk.error());
+    }
+    git_oid oid;
+    size_t seen = 0, emitted = 0;
+    while (true) {
+        auto more = walk->next(oid);
+        if (!more) {
+            return fail(more.error());
+        }
+        if (!*more) {
+            return ok();
+        }
+        if (seen++ < query.skip) {
+            continue;
+        }
+        auto info = info_of(oid);
+        if (!info) {
+            return fail(info.error());
+        }
+        if (!visit(*info) || (query.limit > 0 && ++emitted >= query.limit)) {
+            return ok();
+        }
+    }
+}
+
+Result<uint64_t> GitRepository::count(const LogQuery& query) {
+    auto path = normalize_path(query.path);
+    if (!path) {
+        return fail(path.error());
+    }
+    if (!path->empty()) {
+        uint64_t n = 0;
+        LogQuery all = query;
+        all.skip = 0;
+        all.limit = 0;
+        auto status = walk_path_log(all, *path, [&](const ChangesetInfo&) {
+            ++n;
+            return true;
+        });
+        if (!status) {
+            return fail(status.error());
+        }
+        return n;
+    }
+    auto walk = LogWalk::open(*this, query);
+    if (!walk) {
+        return fail(walk.error());
+    }
+    git_oid oid;
+    uint64_t n = 0;
+    while (true) {
+        auto more = walk->next(oid);
+        if (!more) {
+            return fail(more.error());
+        }
+        if (!*more) {
+            return n;
+        }
+        ++n;
+    }
+}
+
+Result<std::vector<ChangesetInfo>> GitRepository::children(std::string_view rev) {
+    auto parent = resolve_oid(rev);
+    if (!parent) {
+        return fail(parent.error());
+    }
+    LogQuery query;
+    query.hide.push_back(oid_hex(*parent));
+    auto walk = new_walk(query);
+    if (!walk) {
+        return fail(walk.error());
+    }
+    std::vector<ChangesetInfo> out;
+    git_oid oid;
+    int rc;
+    while ((rc = git_revwalk_next(&oid, walk->get())) == 0) {
+        auto commit = lookup_commit(oid);
+        if (!commit) {
+            return fail(commit.error());
+        }
+        unsigned n = git_commit_parentcount(commit->get());
+        for (unsigned i = 0; i < n; ++i) {
+            if (git_oid_equal(git_commit_parent_id(commit->get(), i), &*parent)) {
+                out.push_back(info_of(commit->get()));
+                break;
+            }
+        }
+    }
+    if (rc != GIT_ITEROVER) {
+        return fail(libgit2_error(rc, "cannot walk history"));
+    }
+    return out;
+}
+
+Result<std::string> GitRepository::common_ancestor(std::string_view a, std::string_view b) {
+    auto one = resolve_oid(a);
+    if (!one) {
+        return fail(one.error());
+    }
+    auto two = resolve_oid(b);
+    if (!two) {
+        return fail(two.error());
+    }
+    git_oid base;
+    int rc = git_merge_base(&base, repo_.get(), &*one, &*two);
+    if (rc == GIT_ENOTFOUND) {
+        return fail(Errc::not_found, "the revisions have no common ancestor");
+    }
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot find the common ancestor"));
+    }
+    return oid_hex(base);
+}
+
+Result<bool> GitRepository::is_ancestor(std::string_view ancestor, std::string_view descendant) {
+    auto one = resolve_oid(ancestor);
+    if (!one) {
+        return fail(one.error());
+    }
+    auto two = resolve_oid(descendant);
+    if (!two) {
+        return fail(two.error());
+    }
+    if (git_oid_equal(&*one, &*two)) {
+        return true;
+    }
+    int rc = git_graph_descendant_of(repo_.get(), &*two, &*one);
+    if (rc < 0) {
+        return fail(libgit2_error(rc, "cannot compare revisions"));
+    }
+    return rc == 1;
+}
+
+}  // namespace kallithea::vcs::git

@@ -1,0 +1,343 @@
+// Git repositories: opening, refs, revision resolution and changeset metadata (libgit2).
+#include "vcs/git/git_repository.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <tuple>
+
+#include "vcs/git/git_repository_impl.hpp"
+
+namespace kallithea::vcs::git {
+
+Result<std::unique_ptr<Repository>> open_git_repository(const std::string& path) {
+    ensure_libgit2();
+    git_repository* raw = nullptr;
+    int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+    if (rc == GIT_ENOTFOUND && !std::filesystem::exists(path)) {
+        git_error_clear();
+        return fail(Errc::not_found, "not a repository", path);
+    }
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot open repository"));
+    }
+    return std::make_unique<GitRepository>(path, RepoHandle(raw));
+}
+
+GitRepository::GitRepository(std::string path, RepoHandle repo)
+    : path_(std::move(path)), repo_(std::move(repo)) {
+    git_dir_ = git_repository_path(repo_.get());
+    while (git_dir_.size() > 1 && git_dir_.back() == '/') {
+        git_dir_.pop_back();
+    }
+}
+
+Result<std::string> normalize_path(std::string_view path) {
+    if (path.find('\0') != std::string_view::npos) {
+        return fail(Errc::invalid_argument, "invalid path");
+    }
+    std::string out;
+    size_t begin = 0;
+    while (begin <= path.size()) {
+        size_t end = path.find('/', begin);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        std::string_view part = path.substr(begin, end - begin);
+        if (part == "." || part == "..") {
+            return fail(Errc::invalid_argument, "invalid path");
+        }
+        if (!part.empty()) {
+            if (!out.empty()) {
+                out += '/';
+            }
+            out.append(part);
+        }
+        begin = end + 1;
+    }
+    return out;
+}
+
+Result<const RefIndex*> GitRepository::ref_index() {
+    if (refs_) {
+        return &*refs_;
+    }
+    git_reference_iterator* raw_it = nullptr;
+    int rc = git_reference_iterator_new(&raw_it, repo_.get());
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot read refs"));
+    }
+    RefIteratorHandle it(raw_it);
+    RefIndex index;
+    git_reference* raw_ref = nullptr;
+    while ((rc = git_reference_next(&raw_ref, it.get())) == 0) {
+        ReferenceHandle ref(raw_ref);
+        std::string_view name = git_reference_name(ref.get());
+        Ref out;
+        if (name.rfind("refs/heads/", 0) == 0) {
+            out.kind = RefKind::branch;
+            out.name = name.substr(11);
+        } else if (name.rfind("refs/tags/", 0) == 0) {
+            out.kind = RefKind::tag;
+            out.name = name.substr(10);
+        } else {
+            continue;
+        }
+        git_object* peeled = nullptr;
+        if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) != 0) {
+            git_error_clear();  // a tag of a tree or blob, or a dangling ref: not a changeset
+            continue;
+        }
+        out.target = oid_hex(*git_object_id(peeled));
+        git_object_free(peeled);
+        index.refs.push_back(std::move(out));
+    }
+    if (rc != GIT_ITEROVER) {
+        return fail(libgit2_error(rc, "cannot read refs"));
+    }
+    std::sort(index.refs.begin(), index.refs.end(), [](const Ref& a, const Ref& b) {
+        return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+    });
+    for (size_t i = 0; i < index.refs.size(); ++i) {
+        index.by_target[index.refs[i].target].push_back(i);
+    }
+    refs_ = std::move(index);
+    return &*refs_;
+}
+
+Result<std::vector<Ref>> GitRepository::refs() {
+    auto index = ref_index();
+    if (!index) {
+        return fail(index.error());
+    }
+    return (*index)->refs;
+}
+
+Result<bool> GitRepository::is_empty() {
+    auto index = ref_index();
+    if (!index) {
+        return fail(index.error());
+    }
+    return (*index)->refs.empty();
+}
+
+Result<std::string> GitRepository::default_branch() {
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, repo_.get(), "HEAD");
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot read HEAD"));
+    }
+    ReferenceHandle head(raw);
+    const char* target = git_reference_symbolic_target(head.get());
+    std::string_view name = target ? target : "";
+    if (name.rfind("refs/heads/", 0) != 0) {
+        return std::string();  // detached HEAD
+    }
+    return std::string(name.substr(11));
+}
+
+namespace {
+
+bool is_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+}
+
+// The commit a reference name points at, or nullopt when there is no such ref.
+std::optional<git_oid> peel_ref(git_repository* repo, const std::string& name) {
+    int valid = 0;
+    if (git_reference_name_is_valid(&valid, name.c_str()) != 0 || !valid) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    git_reference* raw = nullptr;
+    if (git_reference_lookup(&raw, repo, name.c_str()) != 0) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    ReferenceHandle ref(raw);
+    git_object* peeled = nullptr;
+    if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) != 0) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    git_oid oid = *git_object_id(peeled);
+    git_object_free(peeled);
+    return oid;
+}
+
+}  // namespace
+
+Result<git_oid> GitRepository::resolve_oid(std::string_view rev) {
+    if (rev.find('\0') != std::string_view::npos) {
+        return fail(Errc::not_found, "unknown revision");
+    }
+    if (rev.empty() || rev == "tip" || rev == "HEAD") {
+        if (auto head = peel_ref(repo_.get(), "HEAD")) {
+            return *head;
+        }
+        // HEAD names a branch that does not exist: use the newest branch head instead.
+        auto index = ref_index();
+        if (!index) {
+            return fail(index.error());
+        }
+        std::optional<git_oid> best;
+        int64_t best_time = 0;
+        for (const auto& ref : (*index)->refs) {
+            git_oid oid;
+            if (ref.kind != RefKind::branch || git_oid_fromstr(&oid, ref.target.c_str()) != 0) {
+                continue;
+            }
+            auto commit = lookup_commit(oid);
+            if (commit && (!best || git_commit_time(commit->get()) > best_time)) {
+                best = oid;
+                best_time = git_commit_time(commit->get());
+            }
+        }
+        if (!best) {
+            return fail(Errc::not_found, "the repository has no changesets yet");
+        }
+        return *best;
+    }
+    std::string name(rev);
+    for (const char* prefix : {"refs/heads/", "refs/tags/"}) {
+        if (auto oid = peel_ref(repo_.get(), prefix + name)) {
+            return *oid;
+        }
+    }
+    if (name.rfind("refs/", 0) == 0) {
+        if (auto oid = peel_ref(repo_.get(), name)) {
+            return *oid;
+        }
+    }
+    if (name.size() >= 4 && name.size() <= GIT_OID_HEXSZ && is_hex(name)) {
+        git_oid prefix;
+        git_object* raw = nullptr;
+        if (git_oid_fromstrn(&prefix, name.c_str(), name.size()) == 0 &&
+            git_object_lookup_prefix(&raw, repo_.get(), &prefix, name.size(), GIT_OBJECT_ANY) ==
+                0) {
+            ObjectHandle object(raw);
+            git_object* peeled = nullptr;
+            if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) == 0) {
+                git_oid oid = *git_object_id(peeled);
+                git_object_free(peeled);
+                return oid;
+            }
+        }
+        git_error_clear();
+    }
+    return fail(Errc::not_found, "unknown revision", name);
+}
+
+Result<std::string> GitRepository::resolve(std::string_view rev) {
+    auto oid = resolve_oid(rev);
+    if (!oid) {
+        return fail(oid.error());
+    }
+    return oid_hex(*oid);
+}
+
+Result<CommitHandle> GitRepository::lookup_commit(const git_oid& oid) {
+    git_commit* raw = nullptr;
+    int rc = git_commit_lookup(&raw, repo_.get(), &oid);
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "unknown revision"));
+    }
+    return CommitHandle(raw);
+}
+
+Result<CommitHandle> GitRepository::lookup_commit(std::string_view rev) {
+    auto oid = resolve_oid(rev);
+    if (!oid) {
+        return fail(oid.error());
+    }
+    return lookup_commit(*oid);
+}
+
+Result<TreeHandle> GitRepository::commit_tree(const git_commit* commit) {
+    git_tree* raw = nullptr;
+    int rc = git_commit_tree(&raw, commit);
+    if (rc != 0) {
+        return fail(libgit2_error(rc, "cannot read the changeset's tree"));
+    }
+    return TreeHandle(raw);
+}
+
+namespace {
+
+Signature signature_of(const git_signature* sig) {
+    Signature out;
+    if (sig) {
+        out.name = to_valid_utf8(sig->name ? sig->name : "");
+        out.email = to_valid_utf8(sig->email ? sig->email : "");
+        out.time = sig->when.time;
+        out.offset_minutes = sig->when.offset;
+    }
+    return out;
+}
+
+}  // namespace
+
+ChangesetInfo GitRepository::info_of(const git_commit* commit) {
+    ChangesetInfo info;
+    info.id = oid_hex(*git_commit_id(commit));
+    info.short_id = info.id.substr(0, 12);
+    unsigned n = git_commit_parentcount(commit);
+    info.parents.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+        info.parents.push_back(oid_hex(*git_commit_parent_id(commit, i)));
+    }
+    info.author = signature_of(git_commit_author(commit));
+    info.committer = signature_of(git_commit_committer(commit));
+    const char* message = git_commit_message(commit);
+    info.message = to_valid_utf8(message ? message : "");
+    while (!info.message.empty() && (info.message.back() == '\n' || info.message.back() == '\r')) {
+        info.message.pop_back();
+    }
+    auto index = ref_index();
+    if (index) {
+        auto it = (*index)->by_target.find(info.id);
+        if (it != (*index)->by_target.end()) {
+            for (size_t i : it->second) {
+                const Ref& ref = (*index)->refs[i];
+                (ref.kind == RefKind::branch ? info.branches : info.tags).push_back(ref.name);
+            }
+        }
+    }
+    return info;
+}
+
+Result<ChangesetInfo> GitRepository::info_of(const git_oid& oid) {
+    auto commit = lookup_commit(oid);
+    if (!commit) {
+        return fail(commit.error());
+    }
+    return info_of(commit->get());
+}
+
+Result<ChangesetInfo> GitRepository::changeset(std::string_view rev) {
+    auto commit = lookup_commit(rev);
+    if (!commit) {
+        return fail(commit.error());
+    }
+    return info_of(commit->get());
+}
+
+Result<uint64_t> GitRepository::size_on_disk() {
+    std::error_code ec;
+    uint64_t total = 0;
+    auto options = std::filesystem::directory_options::skip_permission_denied;
+    for (std::filesystem::recursive_directory_iterator it(path_, options, ec), end;
+         !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
+            total += it->file_size(ec);
+        }
+    }
+    if (ec) {
+        return fail(Errc::io, "cannot measure the repository size", ec.message());
+    }
+    return total;
+}
+
+}  // namespace kallithea::vcs::git

@@ -1,0 +1,38 @@
+// libgit2 setup and error mapping.
+#include "vcs/git/libgit2_handles.hpp"
+
+#include <mutex>
+
+namespace kallithea::vcs::git {
+
+void ensure_libgit2() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        git_libgit2_init();
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+        // Keep whole commits and directory trees cached: history walks revisit them.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, size_t{64 * 1024});
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{1024 * 1024});
+        for (int level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM,
+                          GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL}) {
+            git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, "");
+        }
+    });
+}
+
+Error libgit2_error(int rc, std::string message) {
+    const git_error* last = git_error_last();
+    std::string detail =
+        last && last->message ? last->message : "libgit2 error " + std::to_string(rc);
+    git_error_clear();
+    return Error{Errc::io, std::move(message), std::move(detail)};
+}
+
+std::string oid_hex(const git_oid& oid) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return std::string(buf, GIT_OID_HEXSZ);
+}
+
+}  // namespace kallithea::vcs::git
