@@ -1,6 +1,8 @@
 // SQL for store/repositories.hpp.
 #include "store/repositories.hpp"
 
+#include "core/time.hpp"
+
 namespace kallithea::store {
 namespace {
 
@@ -110,6 +112,12 @@ Result<std::vector<RepoSummaryRow>> Repositories::in_group(std::optional<int64_t
     for (const auto& row : *rows)
         out.push_back(to_repo(row));
     return out;
+}
+
+Status Repositories::set_changeset_cache(int64_t repo_id, std::string_view json) {
+    return conn_.exec(
+        "UPDATE repositories SET changeset_cache = ?, updated_on = ? WHERE repo_id = ?", json,
+        timefmt::db_now(), repo_id);
 }
 
 Result<std::optional<GroupSummaryRow>> Repositories::group_by_name(std::string_view group_name) {

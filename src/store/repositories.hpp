@@ -65,6 +65,8 @@ public:
     // of the active user groups it belongs to.
     Result<RepoGrantRows> grants(int64_t repo_id, int64_t default_user_id,
                                  std::optional<int64_t> user_id);
+    // Sets changeset_cache (JSON text of the newest changeset) and updated_on = now.
+    Status set_changeset_cache(int64_t repo_id, std::string_view json);
     // Repositories directly inside `group_id` (nullopt: top level), by name.
     Result<std::vector<RepoSummaryRow>> in_group(std::optional<int64_t> group_id);
     Result<std::optional<GroupSummaryRow>> group_by_name(std::string_view group_name);
