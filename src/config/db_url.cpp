@@ -2,6 +2,8 @@
 // needs.
 #include "config/db_url.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -15,6 +17,8 @@
 namespace kallithea::config {
 namespace {
 
+using text::hex_value;
+
 // The parts of `scheme://user:password@host:port/database?query`, split the way SQLAlchemy's
 // URL regex splits them.
 struct UrlParts {
@@ -26,16 +30,6 @@ struct UrlParts {
     std::string database;
     std::vector<std::pair<std::string, std::string>> query;
 };
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Like Python's urllib.parse.unquote: a '%' not followed by two hex digits stays as it is.
 std::string percent_decode(std::string_view text, bool plus_is_space) {

@@ -1,6 +1,7 @@
 // Implementation of the HTTP message types: headers, request helpers, response factories and
 // the percent-encoding/form helpers every surface uses.
 #include "http/message.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,31 +9,8 @@
 namespace kallithea::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+using text::ascii_iequals;
+using text::hex_value;
 
 // Decodes like percent_decode but keeps malformed escapes as they are (browsers and Python's
 // parse_qsl do the same for form data).
@@ -106,12 +84,12 @@ void Headers::set(std::string name, std::string value) {
 }
 
 void Headers::remove(std::string_view name) {
-    std::erase_if(items_, [&](const auto& item) { return iequals(item.first, name); });
+    std::erase_if(items_, [&](const auto& item) { return ascii_iequals(item.first, name); });
 }
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
     for (const auto& [key, value] : items_) {
-        if (iequals(key, name))
+        if (ascii_iequals(key, name))
             return std::string_view(value);
     }
     return std::nullopt;

@@ -1,5 +1,6 @@
 // Implementation of response head serialization and response framing decisions.
 #include "http/response_head.hpp"
+#include "core/text.hpp"
 
 #include <charconv>
 
@@ -8,21 +9,8 @@
 namespace kallithea::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
+using text::ascii_iequals;
+using text::hex_value;
 
 bool header_is_safe(std::string_view name, std::string_view value) {
     if (name.empty())
@@ -39,8 +27,8 @@ bool header_is_safe(std::string_view name, std::string_view value) {
 }
 
 bool is_framing_header(std::string_view name) {
-    return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-           iequals(name, "Connection") || iequals(name, "X-Request-Id");
+    return ascii_iequals(name, "Content-Length") || ascii_iequals(name, "Transfer-Encoding") ||
+           ascii_iequals(name, "Connection") || ascii_iequals(name, "X-Request-Id");
 }
 
 std::optional<uint64_t> parse_length(std::string_view text) {

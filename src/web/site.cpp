@@ -3,6 +3,7 @@
 
 #include "auth/password.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "perm/levels.hpp"
 #include "service/repo_access.hpp"
 #include "web/routes.hpp"
