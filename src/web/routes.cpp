@@ -79,6 +79,7 @@ const std::vector<RouteDef>& route_table() {
 #ifdef KALLITHEA_TEST_ROUTES
         {{M::get}, "/_admin/_test/throw", Need::nothing, test_throw},
         {{M::get}, "/_admin/_test/stream", Need::nothing, test_stream},
+        {{M::get}, "/_admin/_test/abort", Need::nothing, test_abort},
 #endif
     };
     return table;

@@ -72,6 +72,7 @@ http::Response show_group(Ctx& ctx);
 #ifdef KALLITHEA_TEST_ROUTES
 http::Response test_throw(Ctx& ctx);
 http::Response test_stream(Ctx& ctx);
+http::Response test_abort(Ctx& ctx);
 #endif
 
 }  // namespace kallithea::web

@@ -1,8 +1,9 @@
-// Routes compiled only into test builds (KALLITHEA_TEST_ROUTES): a deliberate bug, and a large
-// streamed response for the graceful-shutdown test.
+// Routes compiled only into test builds (KALLITHEA_TEST_ROUTES): a deliberate bug, a deliberate
+// crash, and a large streamed response for the graceful-shutdown test.
 #ifdef KALLITHEA_TEST_ROUTES
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -15,7 +16,17 @@ namespace {
     throw std::runtime_error("deliberate failure from the test route");
 }
 
+[[gnu::noinline]] void deliberately_crashing_test_handler() {
+    std::abort();
+}
+
 }  // namespace
+
+// Kills the process with SIGABRT: the crash handler must print a stack trace first.
+http::Response test_abort(Ctx&) {
+    deliberately_crashing_test_handler();
+    return http::Response::text(200, "unreachable");
+}
 
 http::Response test_throw(Ctx&) {
     deliberately_failing_test_handler();

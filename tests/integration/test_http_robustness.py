@@ -114,3 +114,17 @@ def test_sigterm_lets_a_streaming_response_finish(tmp_path):
     srv.proc.wait(timeout=30)
     assert srv.proc.returncode == 0
     srv.log_file.close()
+
+
+def test_crash_prints_a_stack_trace(tmp_path):
+    ini, port = make_instance(tmp_path)
+    srv = Server(tmp_path, ini, port).start()
+    try:
+        requests.get(srv.url + "/_admin/_test/abort", timeout=30)
+    except requests.exceptions.ConnectionError:
+        pass  # the process died mid-request, as intended
+    srv.proc.wait(timeout=60)
+    srv.log_file.close()
+    assert srv.proc.returncode != 0
+    log = srv.log()
+    assert "deliberately_crashing_test_handler" in log, log[-3000:]
