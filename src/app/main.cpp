@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
+#include "app/repo_commands.hpp"
 #include "core/log.hpp"
 #include "core/throw_trace.hpp"
 #include "core/version.hpp"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
         "db-upgrade", "Upgrade the database (ours or Kallithea 0.7's) to the current schema");
     upgrade_cmd->add_option("-c,--config", upgrade_file, "ini file")->required();
 
+    auto repo_commands = app::add_repo_commands(cli);
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -67,6 +70,8 @@ int main(int argc, char** argv) {
             return app::run_db_create(db);
         if (*upgrade_cmd)
             return app::run_db_upgrade(upgrade_file);
+        if (auto code = app::run_repo_commands(*repo_commands))
+            return *code;
     } catch (const std::exception& e) {
         log::error("unexpected error: {}", trace::describe_current_exception());
         return app::kExitFailure;

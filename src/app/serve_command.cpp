@@ -7,7 +7,9 @@
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "service/app.hpp"
+#include "vcs/repository.hpp"
 #include "web/site.hpp"
+#include "wire/git_http.hpp"
 
 namespace kallithea::app {
 
@@ -26,7 +28,11 @@ int run_serve(const ServeOptions& options) {
             log::debug("{}", app.error().detail);
         return kExitFailure;
     }
+    vcs::VcsSettings vcs_settings;
+    vcs_settings.git_executable = config->git_path;
+    vcs::set_vcs_settings(vcs_settings);
     auto site = std::make_shared<web::Site>(*app);
+    auto git = std::make_shared<wire::GitHttp>(*app);
 
     http::ServerOptions server_options;
     server_options.host = options.host.empty() ? config->host : options.host;
@@ -34,7 +40,13 @@ int run_serve(const ServeOptions& options) {
     server_options.workers = std::max<size_t>(4, config->threads);
     server_options.max_body_bytes = config->max_request_body_size;
     auto server = http::Server::bind(
-        server_options, [site](http::Request& request) { return site->handle(request); },
+        server_options,
+        [site, git](http::Request& request) {
+            // Git smart HTTP (clone, fetch, push) first, as Kallithea's SimpleGit middleware.
+            if (wire::GitHttp::claims(request))
+                return git->handle(request);
+            return site->handle(request);
+        },
         [site](int status, const std::string& request_id) {
             return site->error_page(status, request_id);
         });

@@ -140,4 +140,27 @@ Result<Session> resolve_session(App& app, std::string_view session_id) {
     return session;
 }
 
+Result<AuthUser> authenticate_password(App& app, std::string_view identity,
+                                       std::string_view password) {
+    Result<std::optional<store::UserRow>> found = std::optional<store::UserRow>();
+    {
+        // The session goes back to the pool before the (slow) bcrypt check.
+        auto conn = app.pool().acquire();
+        if (!conn)
+            return fail(std::move(conn.error()));
+        store::Users users(*conn);
+        found = find_login_user(users, identity);
+    }
+    if (!found)
+        return fail(std::move(found.error()));
+    const store::UserRow* user = found->has_value() ? &**found : nullptr;
+    const bool eligible = user && user->active && user->username != "default" &&
+                          (!user->extern_type || *user->extern_type == "internal");
+    const bool verified =
+        auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
+    if (!eligible || !verified)
+        return fail(Errc::unauthorized, std::string(kLoginFailed));
+    return to_auth_user(*user);
+}
+
 }  // namespace kallithea::service

@@ -32,4 +32,9 @@ Status logout(App& app, std::string_view session_id);
 // `default` user while it is active, else "nobody".
 Result<Session> resolve_session(App& app, std::string_view session_id);
 
+// Checks a username (or email) and password against the internal accounts without creating a
+// session (for Basic auth on VCS requests). Same rules and single failure as login().
+Result<AuthUser> authenticate_password(App& app, std::string_view identity,
+                                       std::string_view password);
+
 }  // namespace kallithea::service

@@ -1,6 +1,8 @@
 // SQL for store/repositories.hpp.
 #include "store/repositories.hpp"
 
+#include <fmt/format.h>
+
 #include "core/time.hpp"
 
 namespace kallithea::store {
@@ -145,6 +147,135 @@ Result<std::vector<GroupSummaryRow>> Repositories::groups_in(std::optional<int64
     for (const auto& row : *rows)
         out.push_back({row.i64(0), row.text(1), row.text(2)});
     return out;
+}
+
+Result<std::optional<RepoRow>> Repositories::by_name_ci(std::string_view repo_name) {
+    return one_repo(conn_.query_one(std::string(kRepoColumns) +
+                                        "WHERE lower(repo_name) = lower(?) "
+                                        "ORDER BY CASE WHEN repo_name = ? THEN 0 ELSE 1 END, "
+                                        "repo_id LIMIT 1",
+                                    repo_name, repo_name));
+}
+
+Result<std::vector<std::string>> Repositories::all_names() {
+    auto rows = conn_.query("SELECT repo_name FROM repositories ORDER BY repo_name");
+    if (!rows)
+        return fail(std::move(rows.error()));
+    std::vector<std::string> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows)
+        out.push_back(row.text(0));
+    return out;
+}
+
+Result<std::vector<RepoListingRow>> Repositories::listing(std::optional<int64_t> owner_id) {
+    static constexpr std::string_view kColumns =
+        "SELECT r.repo_id, r.repo_name, r.repo_type, r.description, r.private, r.user_id, "
+        "r.updated_on, r.changeset_cache, u.username, r.repo_state FROM repositories r "
+        "JOIN users u ON u.user_id = r.user_id ";
+    auto rows =
+        owner_id
+            ? conn_.query(std::string(kColumns) + "WHERE r.user_id = ? ORDER BY lower(r.repo_name)",
+                          *owner_id)
+            : conn_.query(std::string(kColumns) + "ORDER BY lower(r.repo_name)");
+    if (!rows)
+        return fail(std::move(rows.error()));
+    std::vector<RepoListingRow> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows) {
+        RepoListingRow item;
+        static_cast<RepoSummaryRow&>(item) = to_repo(row);
+        item.owner_username = row.text(8);
+        item.repo_state = row.text(9);
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+Result<int64_t> Repositories::create(const NewRepoRow& r) {
+    const std::string now = timefmt::db_now();
+    return conn_.insert(
+        "INSERT INTO repositories (repo_name, repo_state, clone_uri, repo_type, user_id, private, "
+        "statistics, downloads, description, created_on, updated_on, landing_revision, fork_id, "
+        "group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "repo_id", r.repo_name, r.repo_state, r.clone_uri, r.repo_type, r.owner_id, r.is_private,
+        r.statistics, r.downloads, r.description, now, now, r.landing_revision, r.fork_id,
+        r.group_id);
+}
+
+Status Repositories::grant_user(int64_t repo_id, int64_t user_id, int64_t permission_id) {
+    return conn_.exec(
+        "INSERT INTO repo_to_perm (user_id, permission_id, repository_id) VALUES (?, ?, ?)",
+        user_id, permission_id, repo_id);
+}
+
+Status Repositories::grant_user_group(int64_t repo_id, int64_t users_group_id,
+                                      int64_t permission_id) {
+    return conn_.exec(
+        "INSERT INTO users_group_repo_to_perm (users_group_id, permission_id, repository_id) "
+        "VALUES (?, ?, ?)",
+        users_group_id, permission_id, repo_id);
+}
+
+Status Repositories::add_follower(int64_t repo_id, int64_t user_id) {
+    return conn_.exec(
+        "INSERT INTO user_followings (user_id, follows_repository_id, follows_from) "
+        "VALUES (?, ?, ?)",
+        user_id, repo_id, timefmt::db_now());
+}
+
+Result<int64_t> Repositories::count_forks(int64_t repo_id) {
+    auto n = conn_.scalar<int64_t>("SELECT COUNT(*) FROM repositories WHERE fork_id = ?", repo_id);
+    if (!n)
+        return fail(std::move(n.error()));
+    return n->value_or(0);
+}
+
+Status Repositories::detach_forks(int64_t repo_id) {
+    return conn_.exec("UPDATE repositories SET fork_id = NULL WHERE fork_id = ?", repo_id);
+}
+
+Status Repositories::remove(int64_t repo_id) {
+    // Children first: the schema's foreign keys have no ON DELETE actions.
+    static constexpr std::string_view kPullRequests =
+        "SELECT pull_request_id FROM pull_requests WHERE org_repo_id = ? OR other_repo_id = ?";
+    const std::string comment_filter =
+        fmt::format("repo_id = ? OR pull_request_id IN ({})", kPullRequests);
+    const std::string statuses = fmt::format(
+        "DELETE FROM changeset_statuses WHERE {} OR changeset_comment_id IN "
+        "(SELECT comment_id FROM changeset_comments WHERE {})",
+        comment_filter, comment_filter);
+    const std::string comments =
+        fmt::format("DELETE FROM changeset_comments WHERE {}", comment_filter);
+    const std::string reviewers = fmt::format(
+        "DELETE FROM pull_request_reviewers WHERE pull_request_id IN ({})", kPullRequests);
+    if (auto st = conn_.exec(statuses, repo_id, repo_id, repo_id, repo_id, repo_id, repo_id); !st)
+        return st;
+    if (auto st = conn_.exec(comments, repo_id, repo_id, repo_id); !st)
+        return st;
+    if (auto st = conn_.exec(reviewers, repo_id, repo_id); !st)
+        return st;
+    static constexpr std::string_view kByRepo[] = {
+        "DELETE FROM pull_requests WHERE org_repo_id = ? OR other_repo_id = ?",
+        "DELETE FROM repo_to_perm WHERE repository_id = ?",
+        "DELETE FROM users_group_repo_to_perm WHERE repository_id = ?",
+        "DELETE FROM user_followings WHERE follows_repository_id = ?",
+        "DELETE FROM repositories_fields WHERE repository_id = ?",
+        "DELETE FROM statistics WHERE repository_id = ?",
+        "UPDATE user_logs SET repository_id = NULL WHERE repository_id = ?",
+    };
+    for (std::string_view sql : kByRepo) {
+        const bool two = sql.find("other_repo_id") != std::string_view::npos;
+        auto st = two ? conn_.exec(sql, repo_id, repo_id) : conn_.exec(sql, repo_id);
+        if (!st)
+            return st;
+    }
+    auto removed = conn_.exec_count("DELETE FROM repositories WHERE repo_id = ?", repo_id);
+    if (!removed)
+        return fail(std::move(removed.error()));
+    if (*removed == 0)
+        return fail(Errc::not_found, fmt::format("no repository with id {}", repo_id));
+    return ok();
 }
 
 }  // namespace kallithea::store

@@ -1,0 +1,87 @@
+// Bounded LRU of per-directory last changes (see last_change_cache.hpp).
+#include "service/last_change_cache.hpp"
+
+#include <unordered_set>
+
+namespace kallithea::service {
+namespace {
+
+constexpr size_t kSharedBudgetBytes = 64 * 1024 * 1024;
+constexpr size_t kSlotOverhead = 128;
+constexpr size_t kChangesetOverhead = 256;
+
+}  // namespace
+
+LastChangeCache& LastChangeCache::shared() {
+    static LastChangeCache cache(kSharedBudgetBytes);
+    return cache;
+}
+
+std::string LastChangeCache::key(std::string_view repo_path, std::string_view commit_id,
+                                 std::string_view dir) {
+    std::string out;
+    out.reserve(repo_path.size() + commit_id.size() + dir.size() + 2);
+    out.append(repo_path).push_back('\0');
+    out.append(commit_id).push_back('\0');
+    out.append(dir);
+    return out;
+}
+
+size_t LastChangeCache::estimate_bytes(const LastChanges& value) {
+    size_t bytes = 0;
+    std::unordered_set<const vcs::ChangesetInfo*> seen;
+    for (const auto& [name, changeset] : value) {
+        bytes += name.size() + kSlotOverhead;
+        if (!changeset || !seen.insert(changeset.get()).second)
+            continue;
+        bytes += kChangesetOverhead + changeset->message.size() + changeset->author.name.size() +
+                 changeset->author.email.size() + changeset->committer.name.size() +
+                 changeset->committer.email.size() + 41 * changeset->parents.size();
+        for (const auto* names : {&changeset->branches, &changeset->tags, &changeset->bookmarks})
+            for (const auto& n : *names)
+                bytes += n.size() + 32;
+    }
+    return bytes;
+}
+
+std::shared_ptr<const LastChanges> LastChangeCache::find(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(key);
+    if (it == index_.end())
+        return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->value;
+}
+
+void LastChangeCache::insert(const std::string& key, std::shared_ptr<const LastChanges> value) {
+    const size_t bytes = estimate_bytes(*value) + key.size() + kSlotOverhead;
+    std::lock_guard lock(mutex_);
+    if (auto it = index_.find(key); it != index_.end()) {
+        bytes_ -= it->second->bytes;
+        order_.erase(it->second);
+        index_.erase(it);
+    }
+    if (bytes > max_bytes_)
+        return;
+    order_.push_front(Slot{key, std::move(value), bytes});
+    index_.emplace(key, order_.begin());
+    bytes_ += bytes;
+    while (bytes_ > max_bytes_ && !order_.empty()) {
+        const Slot& last = order_.back();
+        bytes_ -= last.bytes;
+        index_.erase(last.key);
+        order_.pop_back();
+    }
+}
+
+size_t LastChangeCache::size_bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+size_t LastChangeCache::entries() const {
+    std::lock_guard lock(mutex_);
+    return order_.size();
+}
+
+}  // namespace kallithea::service

@@ -1,0 +1,340 @@
+// Shared pieces of the file pages (see file_page_views.hpp).
+#include "web/file_page_views.hpp"
+
+#include <chrono>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/log.hpp"
+
+namespace kallithea::web::file_pages {
+namespace {
+
+struct CivilTime {
+    int year;
+    unsigned month, day;
+    int64_t hour, minute, second;
+};
+
+CivilTime civil(int64_t seconds) {
+    using namespace std::chrono;
+    const sys_seconds tp{std::chrono::seconds(seconds)};
+    const sys_days day = floor<days>(tp);
+    const year_month_day ymd{day};
+    const int64_t rest = (tp - day).count();
+    return {int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
+            rest / 3600,     rest % 3600 / 60,      rest % 60};
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
+}
+
+// Line text without a CR before the newline (HTML would show it as a line break of its own).
+std::string_view line_text(std::string_view text) {
+    if (!text.empty() && text.back() == '\r')
+        text.remove_suffix(1);
+    return text;
+}
+
+void append_row_end(std::string& out, int n, std::string_view text) {
+    fmt::format_to(std::back_inserter(out),
+                   "<td class=\"lineno\"><a href=\"#L{0}\">{0}</a></td><td class=\"line\"><code>",
+                   n);
+    append_escaped(out, line_text(text));
+    out += "</code></td></tr>\n";
+}
+
+std::string person(const vcs::Signature& who) {
+    return who.name.empty() ? who.email : who.name;
+}
+
+std::string ref_value(const vcs::Ref& ref) {
+    return ref.name.find('/') == std::string::npos ? ref.name : ref.target;
+}
+
+std::string group_label(vcs::RefKind kind, bool closed) {
+    switch (kind) {
+        case vcs::RefKind::branch:
+            return closed ? "Closed branches" : "Branches";
+        case vcs::RefKind::tag:
+            return "Tags";
+        case vcs::RefKind::bookmark:
+            return "Bookmarks";
+    }
+    return "Refs";
+}
+
+// Groups of the switcher, in Kallithea's order: branches, closed branches, tags, bookmarks.
+std::vector<View> ref_groups(const Ctx& ctx, const service::RevisionContext& at,
+                             std::string_view path, std::string_view kind, bool& any_selected) {
+    struct Group {
+        vcs::RefKind kind;
+        bool closed;
+    };
+    const Group order[] = {{vcs::RefKind::branch, false},
+                           {vcs::RefKind::branch, true},
+                           {vcs::RefKind::tag, false},
+                           {vcs::RefKind::bookmark, false}};
+    std::vector<View> groups;
+    for (const auto& group : order) {
+        std::vector<View> options;
+        for (const auto& ref : at.refs) {
+            if (ref.kind != group.kind || ref.closed != group.closed)
+                continue;
+            const bool selected = ref.name == at.rev;
+            any_selected = any_selected || selected;
+            View option;
+            option.set("value", ref_value(ref))
+                .set("label", ref.name)
+                .set("name", ref.name)
+                .set("kind", std::string(vcs::ref_kind_name(ref.kind)))
+                .set("selected", selected)
+                .set("url", page_url(ctx, kind, ref_value(ref), path));
+            options.push_back(std::move(option));
+        }
+        if (options.empty())
+            continue;
+        View view;
+        view.set("label", group_label(group.kind, group.closed)).set("options", std::move(options));
+        groups.push_back(std::move(view));
+    }
+    return groups;
+}
+
+}  // namespace
+
+std::string rev_segment(const service::RevisionContext& at) {
+    return at.rev.find('/') == std::string::npos ? at.rev : at.changeset.id;
+}
+
+std::string page_url(const Ctx& ctx, std::string_view kind, std::string_view rev,
+                     std::string_view path) {
+    std::string suffix(kind);
+    suffix += '/';
+    suffix += http::percent_encode(rev);
+    suffix += '/';
+    suffix += http::percent_encode(path, true);
+    return ctx.repo_url(suffix);
+}
+
+std::string changeset_url(const Ctx& ctx, std::string_view id) {
+    return ctx.repo_url("changeset/" + std::string(id));
+}
+
+std::string format_size(uint64_t bytes) {
+    if (bytes < 1024)
+        return fmt::format("{} B", bytes);
+    const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes) / 1024.0;
+    size_t unit = 0;
+    while (value >= 1024.0 && unit + 1 < std::size(units)) {
+        value /= 1024.0;
+        ++unit;
+    }
+    return fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+std::string format_date(int64_t seconds) {
+    const CivilTime t = civil(seconds);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.year, t.month, t.day, t.hour, t.minute);
+}
+
+std::string iso_date(int64_t seconds) {
+    const CivilTime t = civil(seconds);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year, t.month, t.day, t.hour,
+                       t.minute, t.second);
+}
+
+std::string source_rows(const std::vector<std::string>& lines) {
+    std::string out;
+    out.reserve(lines.size() * 120);
+    int n = 0;
+    for (const auto& text : lines) {
+        ++n;
+        fmt::format_to(std::back_inserter(out), "<tr id=\"L{0}\" data-line=\"{0}\">", n);
+        append_row_end(out, n, text);
+    }
+    return out;
+}
+
+std::string annotate_rows(const Ctx& ctx, const std::vector<service::AnnotatedLine>& lines) {
+    std::string out;
+    out.reserve(lines.size() * 220);
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const vcs::ChangesetInfo& cs = *lines[i].changeset;
+        const bool start = i == 0 || lines[i].changeset != lines[i - 1].changeset;
+        fmt::format_to(std::back_inserter(out),
+                       "<tr id=\"L{0}\" data-line=\"{0}\" data-changeset=\"{1}\" data-author=\"",
+                       lines[i].line_no, cs.id);
+        append_escaped(out, person(cs.author));
+        out += '"';
+        if (start) {
+            size_t group = 1;
+            while (i + group < lines.size() && lines[i + group].changeset == lines[i].changeset)
+                ++group;
+            fmt::format_to(std::back_inserter(out),
+                           " class=\"group-start\"><td class=\"blame\" rowspan=\"{}\"><a href=\"",
+                           group);
+            append_escaped(out, changeset_url(ctx, cs.id));
+            out += "\" class=\"changeset-id\" title=\"";
+            append_escaped(out, cs.summary());
+            out += "\">" + cs.short_id + "</a> <span class=\"author\" title=\"";
+            append_escaped(out, cs.author.full());
+            out += "\">";
+            append_escaped(out, person(cs.author));
+            out += "</span> <time datetime=\"" + iso_date(cs.author.time) + "\">" +
+                   format_date(cs.author.time) + "</time></td>";
+        } else {
+            out += '>';
+        }
+        append_row_end(out, lines[i].line_no, lines[i].text);
+    }
+    return out;
+}
+
+View changeset_view(const Ctx& ctx, const vcs::ChangesetInfo& changeset) {
+    View view;
+    view.set("id", changeset.id)
+        .set("short_id", changeset.short_id)
+        .set("url", changeset_url(ctx, changeset.id))
+        .set("summary", changeset.summary())
+        .set("author", person(changeset.author))
+        .set("author_full", changeset.author.full())
+        .set("date", format_date(changeset.author.time))
+        .set("iso", iso_date(changeset.author.time));
+    return view;
+}
+
+std::string render_nav(const Ctx& ctx, const service::RevisionContext& at, std::string_view path,
+                       std::string_view kind) {
+    const std::string rev = rev_segment(at);
+    std::vector<View> crumbs;
+    size_t start = 0;
+    while (start < path.size()) {
+        auto slash = path.find('/', start);
+        if (slash == std::string_view::npos)
+            slash = path.size();
+        const bool last = slash == path.size();
+        View crumb;
+        crumb.set("name", std::string(path.substr(start, slash - start)))
+            .set("path", std::string(path.substr(0, slash)))
+            .set("link", !last || kind != "files")
+            .set("url", page_url(ctx, "files", rev, path.substr(0, slash)));
+        crumbs.push_back(std::move(crumb));
+        start = slash + 1;
+    }
+    bool any_selected = false;
+    std::vector<View> groups = ref_groups(ctx, at, path, kind, any_selected);
+    const std::string& name = ctx.repo->name;
+    const auto slash = name.rfind('/');
+    View nav;
+    nav.set("rev", at.rev)
+        .set("changeset", changeset_view(ctx, at.changeset))
+        .set("path", std::string(path))
+        .set("repo_short", slash == std::string::npos ? name : name.substr(slash + 1))
+        .set("root_url", page_url(ctx, "files", rev, ""))
+        .set("root_link", !path.empty() || kind != "files")
+        .set("crumbs", std::move(crumbs))
+        .set("switch_action", page_url(ctx, kind, rev, path))
+        .set("current_option", !any_selected)
+        .set("current_value", rev)
+        .set("current_label", at.rev == at.changeset.id ? at.changeset.short_id
+                                                        : at.rev + " at " + at.changeset.short_id)
+        .set("groups", std::move(groups))
+        .set("permalink", page_url(ctx, kind, at.changeset.id, path));
+    return render("files_nav", nav);
+}
+
+std::optional<http::Response> switch_revision(const Ctx& ctx, std::string_view kind) {
+    auto target = ctx.req.query_param("at_rev");
+    if (!target || target->empty())
+        return std::nullopt;
+    return http::Response::redirect(page_url(ctx, kind, *target, path_param(ctx)));
+}
+
+http::Response error_response(const Ctx& ctx, const Error& error, std::string_view what) {
+    int status = 500;
+    switch (error.code) {
+        case Errc::not_found:
+            status = 404;
+            break;
+        case Errc::forbidden:
+            status = 403;
+            break;
+        case Errc::invalid_argument:
+            status = 400;
+            break;
+        case Errc::unavailable:
+        case Errc::database:
+            status = 503;
+            break;
+        default:
+            break;
+    }
+    if (status >= 500) {
+        log::error("request {}: {} in {}: {} ({})", ctx.req.request_id, what, ctx.repo->name,
+                   error.message, error.detail);
+        return http::Response::html(status, {});
+    }
+    View view;
+    view.set("status", std::to_string(status))
+        .set("reason", std::string(http::status_reason(status)))
+        .set("explanation", error.message)
+        .set("request_id", ctx.req.request_id);
+    return ctx.repo_page(status, "error", http::status_reason(status), "files", std::move(view));
+}
+
+std::string path_param(const Ctx& ctx) {
+    auto it = ctx.params.find("path");
+    if (it == ctx.params.end())
+        return {};
+    std::string_view path = it->second;
+    while (!path.empty() && path.front() == '/')
+        path.remove_prefix(1);
+    while (!path.empty() && path.back() == '/')
+        path.remove_suffix(1);
+    return std::string(path);
+}
+
+std::string attachment_disposition(std::string_view file_name) {
+    std::string ascii;
+    bool plain = true;
+    for (const char c : file_name) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool safe = u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != ';';
+        plain = plain && safe;
+        ascii.push_back(safe ? c : '_');
+    }
+    if (ascii.empty())
+        ascii = "download";
+    std::string out = "attachment; filename=\"" + ascii + "\"";
+    if (!plain)
+        out += "; filename*=UTF-8''" + http::percent_encode(file_name);
+    return out;
+}
+
+}  // namespace kallithea::web::file_pages

@@ -1,0 +1,110 @@
+// HTTP Basic parsing and client address selection for the Git surface.
+#include "wire/credentials.hpp"
+
+namespace kallithea::wire {
+namespace {
+
+int base64_value(char c) {
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = static_cast<char>(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    while (!text.empty() && text.back() == '=')
+        text.remove_suffix(1);
+    if (text.size() % 4 == 1)
+        return std::nullopt;
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        const int v = base64_value(c);
+        if (v < 0)
+            return std::nullopt;
+        acc = (acc << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xFF);
+        }
+    }
+    return out;
+}
+
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
+    header = trim(header);
+    const auto space = header.find(' ');
+    if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic"))
+        return std::nullopt;
+    auto decoded = base64_decode(trim(header.substr(space + 1)));
+    if (!decoded)
+        return std::nullopt;
+    const auto colon = decoded->find(':');
+    if (colon == std::string::npos)
+        return std::nullopt;
+    return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+}
+
+std::string client_ip(const http::Request& request, const std::string& remote_addr_variable) {
+    if (remote_addr_variable.starts_with("HTTP_")) {
+        std::string header = remote_addr_variable.substr(5);
+        for (char& c : header)
+            c = c == '_' ? '-' : c;
+        const std::string_view value = request.header(header);
+        const auto comma = value.rfind(',');
+        const std::string_view last =
+            trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
+        if (!last.empty())
+            return std::string(last);
+    } else if (auto it = request.server_vars.find(remote_addr_variable);
+               it != request.server_vars.end()) {
+        return it->second;
+    }
+    return request.remote_addr;
+}
+
+std::string basic_challenge(std::string_view realm) {
+    std::string out = "Basic realm=\"";
+    for (char c : realm)
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)
+            out += c;
+    out += '"';
+    return out;
+}
+
+}  // namespace kallithea::wire

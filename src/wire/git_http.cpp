@@ -1,0 +1,136 @@
+// Dispatch and the gate of the Git smart-HTTP surface (Kallithea's BaseVCSController._authorize:
+// the anonymous `default` user first, then HTTP Basic credentials).
+#include "wire/git_http.hpp"
+
+#include <cctype>
+#include <optional>
+
+#include "core/log.hpp"
+#include "service/repo_access.hpp"
+#include "wire/context.hpp"
+#include "wire/credentials.hpp"
+#include "wire/routes.hpp"
+
+namespace kallithea::wire {
+namespace {
+
+http::Response plain(int status, std::string_view message) {
+    return http::Response::text(status, std::string(message) + "\n");
+}
+
+perm::Level level_of(Need need) {
+    return need == Need::repo_write ? perm::Level::write : perm::Level::read;
+}
+
+// 401 with the Basic challenge (realm from the settings), or 403 when the ini says
+// `auth_ret_code = 403` (for clients behind proxies that mishandle 401).
+http::Response challenge(service::App& app) {
+    const auto& ini = app.config().app;
+    if (auto it = ini.find("auth_ret_code"); it != ini.end() && it->second == "403")
+        return plain(403, "Forbidden");
+    auto settings = app.settings();
+    http::Response response = plain(401, "Authentication required");
+    response.headers.set("WWW-Authenticate",
+                         basic_challenge(settings ? settings->realm : std::string("Kallithea")));
+    return response;
+}
+
+http::Response unavailable(const http::Request& request, const Error& error) {
+    log::error("request {}: git access check failed: {} ({})", request.request_id, error.message,
+               error.detail);
+    return plain(503, "Service unavailable");
+}
+
+bool denied(const Result<service::RepoInfo>& repo) {
+    return !repo && (repo.error().code == Errc::not_found || repo.error().code == Errc::forbidden);
+}
+
+// Fills ctx.session.user and .repo, or answers the request.
+std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
+                                   const std::string& repo_name) {
+    service::App& app = *ctx.app;
+    const perm::Level need = level_of(route.need);
+    // Anonymous first: a public pull runs (and is logged) as `default`, credentials or not.
+    auto anonymous = app.anonymous_user();
+    if (!anonymous)
+        return unavailable(ctx.req, anonymous.error());
+    if (!anonymous->nobody()) {
+        auto repo = service::authorize_git(app, *anonymous, repo_name, need);
+        if (repo) {
+            ctx.session.user = std::move(*anonymous);
+            ctx.session.repo = std::move(*repo);
+            return std::nullopt;
+        }
+        if (!denied(repo))
+            return unavailable(ctx.req, repo.error());
+    }
+    // Missing and private repositories look the same to anonymous clients: both ask for
+    // credentials.
+    auto credentials = parse_basic_authorization(ctx.req.header("Authorization"));
+    if (!credentials)
+        return challenge(app);
+    auto user = service::authenticate_basic(app, credentials->username, credentials->password);
+    if (!user) {
+        if (user.error().code == Errc::unauthorized)
+            return challenge(app);
+        return unavailable(ctx.req, user.error());
+    }
+    ctx.req.log_user = user->username;
+    auto repo = service::authorize_git(app, *user, repo_name, need);
+    if (repo) {
+        ctx.session.user = std::move(*user);
+        ctx.session.repo = std::move(*repo);
+        return std::nullopt;
+    }
+    if (!denied(repo))
+        return unavailable(ctx.req, repo.error());
+    if (repo.error().code == Errc::forbidden)
+        return plain(403, "Permission denied");
+    return plain(404, "Repository not found");
+}
+
+bool content_type_is(std::string_view header, std::string_view expected) {
+    header = header.substr(0, header.find(';'));
+    while (!header.empty() && header.back() == ' ')
+        header.remove_suffix(1);
+    if (header.size() != expected.size())
+        return false;
+    for (size_t i = 0; i < header.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != expected[i])
+            return false;
+    return true;
+}
+
+}  // namespace
+
+GitHttp::GitHttp(std::shared_ptr<service::App> app) : app_(std::move(app)) {}
+
+bool GitHttp::claims(const http::Request& request) {
+    return wire::claims(request);
+}
+
+http::Response GitHttp::handle(http::Request& request) {
+    const WireMatch match = match_route(request);
+    if (!match.route)
+        return plain(400, "Unknown service");
+    if (match.repo_name.empty())
+        return plain(404, "Repository not found");
+    const WireRoute& route = *match.route;
+    WireCtx ctx{request, app_, {}};
+    ctx.session.service = route.git_service;
+    ctx.session.client_ip = client_ip(request, app_->config().remote_addr_variable);
+    ctx.session.git_protocol = service::git_protocol_value(request.header("Git-Protocol"));
+    if (request.method == http::Method::post) {
+        const std::string expected = "application/x-" +
+                                     std::string(service::git_service_name(route.git_service)) +
+                                     "-request";
+        if (!content_type_is(request.header("Content-Type"), expected))
+            return plain(415, "Unsupported Media Type");
+    }
+    if (auto refused = gate(ctx, route, match.repo_name))
+        return std::move(*refused);
+    request.log_user = ctx.session.user.username;
+    return route.handler(ctx);
+}
+
+}  // namespace kallithea::wire

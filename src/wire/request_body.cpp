@@ -1,0 +1,119 @@
+// Streaming request body decoding with zlib.
+#include "wire/request_body.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace kallithea::wire {
+namespace {
+
+constexpr size_t kRawChunk = 64 * 1024;
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+struct RequestBody::Inflater {
+    z_stream stream{};
+    bool ended = false;
+    Inflater() { inflateInit2(&stream, 16 + MAX_WBITS); }  // gzip framing only
+    ~Inflater() { inflateEnd(&stream); }
+    Inflater(const Inflater&) = delete;
+    Inflater& operator=(const Inflater&) = delete;
+};
+
+RequestBody::RequestBody(http::BodyReader& body, bool gzip) : body_(body), raw_(kRawChunk) {
+    if (gzip)
+        inflater_ = std::make_unique<Inflater>();
+}
+
+RequestBody::~RequestBody() = default;
+
+Result<std::unique_ptr<RequestBody>> RequestBody::open(http::BodyReader& body,
+                                                       std::string_view content_encoding) {
+    if (content_encoding.empty() || iequals(content_encoding, "identity"))
+        return std::unique_ptr<RequestBody>(new RequestBody(body, false));
+    if (iequals(content_encoding, "gzip") || iequals(content_encoding, "x-gzip"))
+        return std::unique_ptr<RequestBody>(new RequestBody(body, true));
+    return fail(Errc::invalid_argument, "Unsupported Content-Encoding",
+                std::string(content_encoding));
+}
+
+Result<bool> RequestBody::fill() {
+    if (raw_pos_ < raw_len_)
+        return true;
+    if (raw_eof_)
+        return false;
+    auto n = body_.read(raw_.data(), raw_.size());
+    if (!n)
+        return fail(std::move(n.error()));
+    raw_pos_ = 0;
+    raw_len_ = *n;
+    raw_eof_ = *n == 0;
+    return !raw_eof_;
+}
+
+Status RequestBody::prefetch() {
+    auto filled = fill();
+    if (!filled)
+        return fail(std::move(filled.error()));
+    // A body that does not even start like gzip is refused while a status can still be sent.
+    if (inflater_ && raw_len_ >= 2 &&
+        (static_cast<unsigned char>(raw_[0]) != 0x1F ||
+         static_cast<unsigned char>(raw_[1]) != 0x8B))
+        return fail(Errc::invalid_argument, "Corrupt gzip request body", "no gzip magic");
+    return ok();
+}
+
+Result<size_t> RequestBody::read(char* buf, size_t size) {
+    if (size == 0)
+        return 0;
+    if (!inflater_) {
+        if (raw_pos_ == raw_len_ && !raw_eof_)
+            return body_.read(buf, size);  // nothing buffered: no copy
+        auto more = fill();
+        if (!more)
+            return fail(std::move(more.error()));
+        const size_t n = std::min(size, raw_len_ - raw_pos_);
+        std::memcpy(buf, raw_.data() + raw_pos_, n);
+        raw_pos_ += n;
+        return n;
+    }
+    z_stream& z = inflater_->stream;
+    while (!inflater_->ended) {
+        auto more = fill();
+        if (!more)
+            return fail(std::move(more.error()));
+        z.next_in = reinterpret_cast<Bytef*>(raw_.data() + raw_pos_);
+        z.avail_in = static_cast<uInt>(raw_len_ - raw_pos_);
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = static_cast<uInt>(std::min<size_t>(size, 1u << 30));
+        const uInt out_before = z.avail_out;
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        raw_pos_ = raw_len_ - z.avail_in;
+        const size_t produced = out_before - z.avail_out;
+        if (rc == Z_STREAM_END)
+            inflater_->ended = true;  // anything after the gzip member is ignored
+        else if (rc != Z_OK && rc != Z_BUF_ERROR)
+            return fail(Errc::invalid_argument, "Corrupt gzip request body",
+                        z.msg ? z.msg : "inflate failed");
+        if (produced > 0)
+            return produced;
+        if (!*more && !inflater_->ended)
+            return fail(Errc::invalid_argument, "Truncated gzip request body");
+    }
+    return 0;
+}
+
+}  // namespace kallithea::wire
