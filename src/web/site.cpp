@@ -4,6 +4,7 @@
 #include "auth/password.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "http/client_address.hpp"
 #include "perm/levels.hpp"
 #include "service/repo_access.hpp"
 #include "web/routes.hpp"
@@ -37,44 +38,6 @@ std::string explanation_for(int status) {
         default:
             return "The request could not be completed.";
     }
-}
-
-// Client address per `remote_addr_variable` (REMOTE_ADDR, or the right-most X-Forwarded-For).
-std::string client_ip(const http::Request& request, const config::AppConfig& config) {
-    const std::string& variable = config.remote_addr_variable;
-    if (variable.starts_with("HTTP_")) {
-        std::string header = variable.substr(5);
-        for (char& c : header)
-            c = c == '_' ? '-' : c;
-        std::string_view value = request.header(header);
-        if (!value.empty()) {
-            const auto comma = value.rfind(',');
-            std::string_view last =
-                comma == std::string_view::npos ? value : value.substr(comma + 1);
-            while (!last.empty() && last.front() == ' ')
-                last.remove_prefix(1);
-            while (!last.empty() && last.back() == ' ')
-                last.remove_suffix(1);
-            if (!last.empty())
-                return std::string(last);
-        }
-    } else if (auto it = request.server_vars.find(variable); it != request.server_vars.end()) {
-        return it->second;
-    }
-    return request.remote_addr;
-}
-
-bool is_https(const http::Request& request, const config::AppConfig& config) {
-    if (request.scheme == "https")
-        return true;
-    const std::string& variable = config.url_scheme_variable;
-    if (variable.starts_with("HTTP_")) {
-        std::string header = variable.substr(5);
-        for (char& c : header)
-            c = c == '_' ? '-' : c;
-        return request.header(header) == "https";
-    }
-    return false;
 }
 
 http::Response redirect_to_login(const Ctx& ctx) {
@@ -220,8 +183,8 @@ http::Response Site::handle(http::Request& request) {
             std::move(*session),
             lookup.match->params,
             {},
-            client_ip(request, config),
-            is_https(request, config)};
+            http::client_address(request, config.remote_addr_variable),
+            http::client_used_https(request, config.url_scheme_variable)};
     request.log_user = ctx.session.user.authenticated() ? ctx.session.user.username : "-";
 
     if (request.method == http::Method::post) {

@@ -80,24 +80,6 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
     return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
-std::string client_ip(const http::Request& request, const std::string& remote_addr_variable) {
-    if (remote_addr_variable.starts_with("HTTP_")) {
-        std::string header = remote_addr_variable.substr(5);
-        for (char& c : header)
-            c = c == '_' ? '-' : c;
-        const std::string_view value = request.header(header);
-        const auto comma = value.rfind(',');
-        const std::string_view last =
-            trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
-        if (!last.empty())
-            return std::string(last);
-    } else if (auto it = request.server_vars.find(remote_addr_variable);
-               it != request.server_vars.end()) {
-        return it->second;
-    }
-    return request.remote_addr;
-}
-
 std::string basic_challenge(std::string_view realm) {
     std::string out = "Basic realm=\"";
     for (char c : realm)

@@ -21,10 +21,6 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
 // Standard base64 (padding optional, no whitespace); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 
-// The client address per the ini's `remote_addr_variable`: REMOTE_ADDR (the peer), a FastCGI
-// server variable, or HTTP_X_... naming a header (its right-most address, as set by the proxy).
-std::string client_ip(const http::Request& request, const std::string& remote_addr_variable);
-
 // `Basic realm="..."` with characters that cannot appear in a quoted string left out.
 std::string basic_challenge(std::string_view realm);
 

@@ -2,6 +2,8 @@
 // the anonymous `default` user first, then HTTP Basic credentials).
 #include "wire/git_http.hpp"
 
+#include "http/client_address.hpp"
+
 #include <cctype>
 #include <optional>
 
@@ -118,7 +120,7 @@ http::Response GitHttp::handle(http::Request& request) {
     const WireRoute& route = *match.route;
     WireCtx ctx{request, app_, {}};
     ctx.session.service = route.git_service;
-    ctx.session.client_ip = client_ip(request, app_->config().remote_addr_variable);
+    ctx.session.client_ip = http::client_address(request, app_->config().remote_addr_variable);
     ctx.session.git_protocol = service::git_protocol_value(request.header("Git-Protocol"));
     if (request.method == http::Method::post) {
         const std::string expected = "application/x-" +
