@@ -3,6 +3,9 @@
 #include "service/files.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <utility>
 
@@ -123,6 +126,61 @@ Result<std::shared_ptr<const LastChanges>> dir_last_changes(
     return std::shared_ptr<const LastChanges>(std::move(value));
 }
 
+// True when text is valid UTF-8 (no overlong forms, surrogates or code points over U+10FFFF);
+// checks eight ASCII bytes at a time, so the common case costs little.
+bool is_valid_utf8(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const unsigned char* end = p + text.size();
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t word = 0;
+            std::memcpy(&word, p, 8);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                p += 8;
+                continue;
+            }
+        }
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p < static_cast<ptrdiff_t>(len))
+            return false;
+        for (size_t k = 1; k < len; ++k) {
+            if ((p[k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[k] & 0x3F);
+        }
+        static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += len;
+    }
+    return true;
+}
+
+// Text for display: the bytes as they are when valid UTF-8, else with U+FFFD for invalid bytes.
+std::string display_text(std::string&& data) {
+    if (is_valid_utf8(data))
+        return std::move(data);
+    return vcs::to_valid_utf8(data);
+}
+
 // Reads a file for display: the first `limit` bytes, shown when the whole file fits.
 Result<FileSource> read_source(vcs::Repository& vcs, const std::string& commit_id,
                                const std::string& path, uint64_t limit, bool with_text) {
@@ -139,9 +197,9 @@ Result<FileSource> read_source(vcs::Repository& vcs, const std::string& commit_i
     source.can_show_full = source.too_large && content->size <= kFullDisplayCap;
     source.language = highlight_language(path);
     if (content->symlink)
-        source.text = vcs::to_valid_utf8(content->data);
+        source.text = display_text(std::move(content->data));
     else if (with_text && !source.binary && !source.too_large && !source.image)
-        source.text = vcs::to_valid_utf8(content->data);
+        source.text = display_text(std::move(content->data));
     return source;
 }
 

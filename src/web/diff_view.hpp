@@ -14,8 +14,12 @@ namespace kallithea::web {
 // Anchor id of a file's diff: "C-<12 hex of changeset or empty>-<12 hex of the path's hash>".
 std::string file_anchor(std::string_view changeset_id, std::string_view path);
 
-// The diff's file list (for a table of contents) under "files", totals, "truncated"; and the
-// rendered diff HTML (escaped by the template) under "diff_html".
+// The diff's file list (for a table of contents) under "files", totals (file_count, additions,
+// deletions), has_files, "truncated"; and the file sections as escaped HTML under "diff_html".
 View diff_view(const vcs::Diff& diff, std::string_view changeset_id);
+
+// As diff_view, but the table of contents as escaped <li> HTML under "toc_html" instead of
+// the "files" list: cheaper for pages listing hundreds of files.
+View diff_page_view(const vcs::Diff& diff, std::string_view changeset_id);
 
 }  // namespace kallithea::web

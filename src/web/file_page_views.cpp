@@ -1,6 +1,8 @@
 // Shared pieces of the file pages (see file_page_views.hpp).
 #include "web/file_page_views.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <iterator>
 #include <utility>
@@ -29,28 +31,42 @@ CivilTime civil(int64_t seconds) {
             rest / 3600,     rest % 3600 / 60,      rest % 60};
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out.push_back(c);
-        }
+// The HTML entity for c, or "" when c needs no escaping.
+std::string_view entity(char c) {
+    switch (c) {
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return "&#39;";
+        default:
+            return {};
     }
+}
+
+// Appends text escaped for HTML, copying runs of plain characters in one go.
+void append_escaped(std::string& out, std::string_view text) {
+    size_t plain = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const std::string_view replacement = entity(text[i]);
+        if (replacement.empty())
+            continue;
+        out.append(text.data() + plain, i - plain);
+        out.append(replacement);
+        plain = i + 1;
+    }
+    out.append(text.data() + plain, text.size() - plain);
+}
+
+void append_number(std::string& out, int n) {
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out.append(digits, end);
 }
 
 // Line text without a CR before the newline (HTML would show it as a line break of its own).
@@ -61,9 +77,11 @@ std::string_view line_text(std::string_view text) {
 }
 
 void append_row_end(std::string& out, int n, std::string_view text) {
-    fmt::format_to(std::back_inserter(out),
-                   "<td class=\"lineno\"><a href=\"#L{0}\">{0}</a></td><td class=\"line\"><code>",
-                   n);
+    out += "<td class=\"lineno\"><a href=\"#L";
+    append_number(out, n);
+    out += "\">";
+    append_number(out, n);
+    out += "</a></td><td class=\"line\"><code>";
     append_escaped(out, line_text(text));
     out += "</code></td></tr>\n";
 }
@@ -169,15 +187,123 @@ std::string iso_date(int64_t seconds) {
                        t.minute, t.second);
 }
 
-std::string source_rows(const std::vector<std::string>& lines) {
+std::string source_rows(std::string_view text) {
     std::string out;
-    out.reserve(lines.size() * 120);
+    // Row markup is ~110 bytes plus the (escaped) text; reserving avoids regrowing a large page.
+    const size_t newlines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    out.reserve(text.size() + text.size() / 8 + (newlines + 1) * 120);
     int n = 0;
-    for (const auto& text : lines) {
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
         ++n;
-        fmt::format_to(std::back_inserter(out), "<tr id=\"L{0}\" data-line=\"{0}\">", n);
-        append_row_end(out, n, text);
+        out += "<tr id=\"L";
+        append_number(out, n);
+        out += "\" data-line=\"";
+        append_number(out, n);
+        out += "\">";
+        append_row_end(out, n, text.substr(start, end - start));
+        start = end + 1;
     }
+    return out;
+}
+
+namespace {
+
+// Submodule URLs come from the repository: link only to web addresses.
+bool is_web_url(std::string_view url) {
+    return url.starts_with("https://") || url.starts_with("http://");
+}
+
+// Appends ` name="escaped value"`.
+void append_attr(std::string& out, std::string_view name, std::string_view value) {
+    out += ' ';
+    out += name;
+    out += "=\"";
+    append_escaped(out, value);
+    out += '"';
+}
+
+void append_submodule_cell(std::string& out, const vcs::NodeEntry& node) {
+    out += " <span class=\"badge\">submodule</span> <span class=\"submodule-url\">";
+    if (is_web_url(node.submodule_url)) {
+        out += "<a";
+        append_attr(out, "href", node.submodule_url);
+        out += " rel=\"nofollow noopener\">";
+        append_escaped(out, node.submodule_url);
+        out += "</a>";
+    } else {
+        append_escaped(out, node.submodule_url);
+    }
+    out += "</span>";
+}
+
+void append_last_cells(std::string& out, const Ctx& ctx, const vcs::ChangesetInfo* last) {
+    if (!last) {
+        out += "    <td></td>\n    <td></td>\n    <td></td>\n";
+        return;
+    }
+    out += "    <td><a";
+    append_attr(out, "href", changeset_url(ctx, last->id));
+    append_attr(out, "title", last->summary());
+    out += " class=\"changeset-id\">";
+    append_escaped(out, last->short_id);
+    out += "</a></td>\n    <td><time";
+    append_attr(out, "datetime", iso_date(last->author.time));
+    out += '>';
+    out += format_date(last->author.time);
+    out += "</time></td>\n    <td><span";
+    append_attr(out, "title", last->author.full());
+    out += '>';
+    append_escaped(out, person(last->author));
+    out += "</span></td>\n";
+}
+
+void append_tree_row(std::string& out, const Ctx& ctx, std::string_view rev,
+                     const service::DirEntry& entry) {
+    const vcs::NodeEntry& node = entry.node;
+    const bool has_size = node.kind == vcs::NodeKind::file || node.kind == vcs::NodeKind::symlink;
+    const std::string_view kind = vcs::node_kind_name(node.kind);
+    out += "  <tr";
+    append_attr(out, "data-name", node.name);
+    append_attr(out, "data-path", node.path);
+    append_attr(out, "data-kind", kind);
+    append_attr(out, "data-size", has_size ? std::to_string(node.size) : std::string());
+    append_attr(out, "data-last-changeset",
+                entry.last_change ? std::string_view(entry.last_change->id) : "");
+    if (node.kind == vcs::NodeKind::submodule)
+        append_attr(out, "data-submodule-url", node.submodule_url);
+    out += ">\n    <td class=\"name\"><a";
+    append_attr(out, "href", page_url(ctx, "files", rev, node.path));
+    out += " class=\"node-";
+    append_escaped(out, kind);
+    out += "\">";
+    append_escaped(out, node.name);
+    if (node.kind == vcs::NodeKind::dir)
+        out += '/';
+    out += "</a>";
+    if (node.kind == vcs::NodeKind::symlink)
+        out += " <span class=\"badge\">symlink</span>";
+    if (node.kind == vcs::NodeKind::submodule)
+        append_submodule_cell(out, node);
+    out += "</td>\n    <td class=\"size\">";
+    if (has_size)
+        out += format_size(node.size);
+    out += "</td>\n";
+    append_last_cells(out, ctx, entry.last_change.get());
+    out += "  </tr>\n";
+}
+
+}  // namespace
+
+std::string tree_rows(const Ctx& ctx, std::string_view rev,
+                      const std::vector<service::DirEntry>& entries) {
+    std::string out;
+    out.reserve(entries.size() * 700);
+    for (const auto& entry : entries)
+        append_tree_row(out, ctx, rev, entry);
     return out;
 }
 

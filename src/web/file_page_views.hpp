@@ -49,9 +49,14 @@ http::Response error_response(const Ctx& ctx, const Error& error, std::string_vi
 // Rows of the code table (<tr id="L1" data-line="1">...), built here rather than in the template
 // because files have thousands of lines; every text is escaped. Annotate rows also carry
 // data-changeset and data-author, and the first row of each run of lines from one changeset a
-// blame cell spanning the run.
-std::string source_rows(const std::vector<std::string>& lines);
+// blame cell spanning the run. source_rows takes the file text: one row per line, a final
+// newline does not start another line.
+std::string source_rows(std::string_view text);
 std::string annotate_rows(const Ctx& ctx, const std::vector<service::AnnotatedLine>& lines);
+// Rows of the directory table (<tr data-name data-path data-kind data-size data-last-changeset>
+// with name, size and last change cells), built here for the same reason; every text is escaped.
+std::string tree_rows(const Ctx& ctx, std::string_view rev,
+                      const std::vector<service::DirEntry>& entries);
 
 // Path parameter of the route ("" when absent), without surrounding '/'.
 std::string path_param(const Ctx& ctx);

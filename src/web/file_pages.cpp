@@ -41,20 +41,6 @@ size_t query_number(const Ctx& ctx, std::string_view name, size_t fallback) {
     return ec == std::errc() && end == text->data() + text->size() && value > 0 ? value : fallback;
 }
 
-// Lines for the code table; a final newline does not start another line.
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos)
-            end = text.size();
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
 std::string display_kind(const service::FileSource& file) {
     if (file.symlink)
         return "symlink";
@@ -67,30 +53,6 @@ std::string display_kind(const service::FileSource& file) {
     if (file.size == 0)
         return "empty";
     return "text";
-}
-
-View entry_view(const Ctx& ctx, const std::string& rev, const service::DirEntry& entry) {
-    const vcs::NodeEntry& node = entry.node;
-    const bool has_size = node.kind == vcs::NodeKind::file || node.kind == vcs::NodeKind::symlink;
-    View view;
-    view.set("name", node.name)
-        .set("path", node.path)
-        .set("kind", std::string(vcs::node_kind_name(node.kind)))
-        .set("size", has_size ? std::to_string(node.size) : std::string())
-        .set("size_text", has_size ? format_size(node.size) : std::string())
-        .set("url", page_url(ctx, "files", rev, node.path))
-        .set("is_dir", node.kind == vcs::NodeKind::dir)
-        .set("is_symlink", node.kind == vcs::NodeKind::symlink)
-        .set("is_submodule", node.kind == vcs::NodeKind::submodule)
-        .set("submodule_url", node.submodule_url)
-        .set("has_submodule_href", is_web_url(node.submodule_url))
-        .set("submodule_href", is_web_url(node.submodule_url) ? node.submodule_url : "")
-        .set("last_id", entry.last_change ? entry.last_change->id : "");
-    if (entry.last_change)
-        view.set("last", changeset_view(ctx, *entry.last_change));
-    else
-        view.set("last", false);
-    return view;
 }
 
 http::Response render_tree(const Ctx& ctx, const service::FilesPage& page) {
@@ -108,13 +70,10 @@ http::Response render_tree(const Ctx& ctx, const service::FilesPage& page) {
             .set("has_submodule_href", is_web_url(page.submodule_url))
             .set("submodule_href", page.submodule_url);
     } else {
-        std::vector<View> entries;
-        entries.reserve(page.entries.size());
-        for (const auto& entry : page.entries)
-            entries.push_back(entry_view(ctx, rev, entry));
         view.set("has_parent", !page.path.empty())
             .set("parent_url", page_url(ctx, "files", rev, parent_path(page.path)))
-            .set("entries", std::move(entries));
+            .set("has_entries", !page.entries.empty())
+            .set("entry_rows", tree_rows(ctx, rev, page.entries));
     }
     const std::string title = page.path.empty() ? "Files" : "Files · " + page.path;
     return ctx.repo_page(200, "files_tree", title, "files", std::move(view));
@@ -161,11 +120,10 @@ http::Response render_file(const Ctx& ctx, const service::FilesPage& page) {
     if (page.last_change)
         view.set("last", changeset_view(ctx, *page.last_change))
             .set("last_id", page.last_change->id);
-    const std::vector<std::string> lines =
-        page.file.symlink ? std::vector<std::string>() : split_lines(page.file.text);
-    view.set("has_lines", !lines.empty())
-        .set("highlight", !lines.empty() && !page.file.language.empty())
-        .set("code_rows", source_rows(lines));
+    const bool has_lines = !page.file.symlink && !page.file.text.empty();
+    view.set("has_lines", has_lines)
+        .set("highlight", has_lines && !page.file.language.empty())
+        .set("code_rows", has_lines ? source_rows(page.file.text) : std::string());
     return ctx.repo_page(200, "file_view", page.path, "files", std::move(view));
 }
 
