@@ -1,6 +1,7 @@
 // Renders per-file unified patches as HTML sections with table rows (line numbers and kinds),
 // escaped in one pass here rather than through a template.
 #include "web/diff_view.hpp"
+#include "web/html_escape.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -22,34 +23,6 @@ bool parse_hunk_header(std::string_view line, long& old_no, long& new_no) {
     old_no = std::strtol(std::string(line.substr(minus + 1, 20)).c_str(), nullptr, 10);
     new_no = std::strtol(std::string(line.substr(plus + 1, 20)).c_str(), nullptr, 10);
     return true;
-}
-
-// Diff line text: & < > " escaped, appended in runs between the characters that need it.
-void append_escaped(std::string& out, std::string_view text) {
-    size_t plain = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char* entity = nullptr;
-        switch (text[i]) {
-            case '&':
-                entity = "&amp;";
-                break;
-            case '<':
-                entity = "&lt;";
-                break;
-            case '>':
-                entity = "&gt;";
-                break;
-            case '"':
-                entity = "&quot;";
-                break;
-            default:
-                continue;
-        }
-        out.append(text.data() + plain, i - plain);
-        out += entity;
-        plain = i + 1;
-    }
-    out.append(text.data() + plain, text.size() - plain);
 }
 
 // True when every byte is below 0x80, checked a word at a time.
@@ -91,7 +64,7 @@ void append_row(std::string& out, std::string_view kind, long old_no, long new_n
     else if (new_no < 0)
         out += "...";
     out += "</td><td class=\"code\">";
-    append_escaped(out, text);
+    append_html(out, text);
     out += "</td></tr>\n";
 }
 

@@ -1,5 +1,6 @@
 // Shared pieces of the file pages (see file_page_views.hpp).
 #include "web/file_page_views.hpp"
+#include "web/html_escape.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -31,38 +32,6 @@ CivilTime civil(int64_t seconds) {
             rest / 3600,     rest % 3600 / 60,      rest % 60};
 }
 
-// The HTML entity for c, or "" when c needs no escaping.
-std::string_view entity(char c) {
-    switch (c) {
-        case '&':
-            return "&amp;";
-        case '<':
-            return "&lt;";
-        case '>':
-            return "&gt;";
-        case '"':
-            return "&quot;";
-        case '\'':
-            return "&#39;";
-        default:
-            return {};
-    }
-}
-
-// Appends text escaped for HTML, copying runs of plain characters in one go.
-void append_escaped(std::string& out, std::string_view text) {
-    size_t plain = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const std::string_view replacement = entity(text[i]);
-        if (replacement.empty())
-            continue;
-        out.append(text.data() + plain, i - plain);
-        out.append(replacement);
-        plain = i + 1;
-    }
-    out.append(text.data() + plain, text.size() - plain);
-}
-
 void append_number(std::string& out, int n) {
     char digits[16];
     const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
@@ -82,7 +51,7 @@ void append_row_end(std::string& out, int n, std::string_view text) {
     out += "\">";
     append_number(out, n);
     out += "</a></td><td class=\"line\"><code>";
-    append_escaped(out, line_text(text));
+    append_html(out, line_text(text));
     out += "</code></td></tr>\n";
 }
 
@@ -222,7 +191,7 @@ void append_attr(std::string& out, std::string_view name, std::string_view value
     out += ' ';
     out += name;
     out += "=\"";
-    append_escaped(out, value);
+    append_html(out, value);
     out += '"';
 }
 
@@ -232,10 +201,10 @@ void append_submodule_cell(std::string& out, const vcs::NodeEntry& node) {
         out += "<a";
         append_attr(out, "href", node.submodule_url);
         out += " rel=\"nofollow noopener\">";
-        append_escaped(out, node.submodule_url);
+        append_html(out, node.submodule_url);
         out += "</a>";
     } else {
-        append_escaped(out, node.submodule_url);
+        append_html(out, node.submodule_url);
     }
     out += "</span>";
 }
@@ -249,7 +218,7 @@ void append_last_cells(std::string& out, const Ctx& ctx, const vcs::ChangesetInf
     append_attr(out, "href", changeset_url(ctx, last->id));
     append_attr(out, "title", last->summary());
     out += " class=\"changeset-id\">";
-    append_escaped(out, last->short_id);
+    append_html(out, last->short_id);
     out += "</a></td>\n    <td><time";
     append_attr(out, "datetime", iso_date(last->author.time));
     out += '>';
@@ -257,7 +226,7 @@ void append_last_cells(std::string& out, const Ctx& ctx, const vcs::ChangesetInf
     out += "</time></td>\n    <td><span";
     append_attr(out, "title", last->author.full());
     out += '>';
-    append_escaped(out, person(last->author));
+    append_html(out, person(last->author));
     out += "</span></td>\n";
 }
 
@@ -278,9 +247,9 @@ void append_tree_row(std::string& out, const Ctx& ctx, std::string_view rev,
     out += ">\n    <td class=\"name\"><a";
     append_attr(out, "href", page_url(ctx, "files", rev, node.path));
     out += " class=\"node-";
-    append_escaped(out, kind);
+    append_html(out, kind);
     out += "\">";
-    append_escaped(out, node.name);
+    append_html(out, node.name);
     if (node.kind == vcs::NodeKind::dir)
         out += '/';
     out += "</a>";
@@ -316,7 +285,7 @@ std::string annotate_rows(const Ctx& ctx, const std::vector<service::AnnotatedLi
         fmt::format_to(std::back_inserter(out),
                        "<tr id=\"L{0}\" data-line=\"{0}\" data-changeset=\"{1}\" data-author=\"",
                        lines[i].line_no, cs.id);
-        append_escaped(out, person(cs.author));
+        append_html(out, person(cs.author));
         out += '"';
         if (start) {
             size_t group = 1;
@@ -325,13 +294,13 @@ std::string annotate_rows(const Ctx& ctx, const std::vector<service::AnnotatedLi
             fmt::format_to(std::back_inserter(out),
                            " class=\"group-start\"><td class=\"blame\" rowspan=\"{}\"><a href=\"",
                            group);
-            append_escaped(out, changeset_url(ctx, cs.id));
+            append_html(out, changeset_url(ctx, cs.id));
             out += "\" class=\"changeset-id\" title=\"";
-            append_escaped(out, cs.summary());
+            append_html(out, cs.summary());
             out += "\">" + cs.short_id + "</a> <span class=\"author\" title=\"";
-            append_escaped(out, cs.author.full());
+            append_html(out, cs.author.full());
             out += "\">";
-            append_escaped(out, person(cs.author));
+            append_html(out, person(cs.author));
             out += "</span> <time datetime=\"" + iso_date(cs.author.time) + "\">" +
                    format_date(cs.author.time) + "</time></td>";
         } else {

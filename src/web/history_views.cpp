@@ -90,36 +90,6 @@ service::RequestOrigin request_origin(const Ctx& ctx) {
     return origin;
 }
 
-void append_html(std::string& out, std::string_view text) {
-    size_t plain = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char* entity = nullptr;
-        switch (text[i]) {
-            case '&':
-                entity = "&amp;";
-                break;
-            case '<':
-                entity = "&lt;";
-                break;
-            case '>':
-                entity = "&gt;";
-                break;
-            case '"':
-                entity = "&quot;";
-                break;
-            case '\'':
-                entity = "&apos;";
-                break;
-            default:
-                continue;
-        }
-        out.append(text.data() + plain, i - plain);
-        out += entity;
-        plain = i + 1;
-    }
-    out.append(text.data() + plain, text.size() - plain);
-}
-
 size_t size_param(const Ctx& ctx, std::string_view name, size_t fallback) {
     auto value = ctx.req.query_param(name);
     if (!value || value->empty())

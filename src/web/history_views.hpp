@@ -9,6 +9,7 @@
 #include "service/history.hpp"
 #include "vcs/types.hpp"
 #include "web/context.hpp"
+#include "web/html_escape.hpp"
 #include "web/view.hpp"
 
 namespace kallithea::web {
@@ -30,9 +31,6 @@ service::RequestOrigin request_origin(const Ctx& ctx);
 
 // Query-string diff options: ?fulldiff=1, ?ignorews=1, ?context=N.
 service::DiffRequest diff_request(const Ctx& ctx);
-
-// Appends text HTML-escaped exactly as mustache's {{ }} does (& < > " ').
-void append_html(std::string& out, std::string_view text);
 
 // Positive integer query parameter, or fallback when missing or malformed.
 size_t size_param(const Ctx& ctx, std::string_view name, size_t fallback);

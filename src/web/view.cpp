@@ -1,5 +1,6 @@
 // kainjow mustache behind web/view.hpp; templates come from the binary (web_assets).
 #include "web/view.hpp"
+#include "web/html_escape.hpp"
 
 #include <charconv>
 #include <mutex>
@@ -51,37 +52,6 @@ struct Splices {
     std::vector<const std::string*> texts;
 };
 
-// Appends text with kainjow's entities (& < > " and ' as &apos;), copying plain runs in one go.
-void append_escaped(std::string& out, std::string_view text) {
-    size_t plain = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        std::string_view entity;
-        switch (text[i]) {
-            case '&':
-                entity = "&amp;";
-                break;
-            case '<':
-                entity = "&lt;";
-                break;
-            case '>':
-                entity = "&gt;";
-                break;
-            case '"':
-                entity = "&quot;";
-                break;
-            case '\'':
-                entity = "&apos;";
-                break;
-            default:
-                continue;
-        }
-        out.append(text.data() + plain, i - plain);
-        out.append(entity);
-        plain = i + 1;
-    }
-    out.append(text.data() + plain, text.size() - plain);
-}
-
 std::string escape(const Splices& splices, const std::string& text) {
     const size_t kind = splices.tag.size();
     if (text.size() > kind && text[kind] == 'R' && text.starts_with(splices.tag)) {
@@ -91,7 +61,7 @@ std::string escape(const Splices& splices, const std::string& text) {
     }
     std::string out;
     out.reserve(text.size() + 16);
-    append_escaped(out, text);
+    append_html(out, text);
     return out;
 }
 
@@ -160,7 +130,7 @@ std::string splice(std::string rendered, const Splices& splices) {
         if (rendered[kind] == 'R')
             out += *splices.texts[index];
         else
-            append_escaped(out, *splices.texts[index]);
+            append_html(out, *splices.texts[index]);
         pos = end + 1;
     }
     out.append(rendered, pos, std::string::npos);
@@ -195,7 +165,7 @@ std::string render(std::string_view name, const View& view) {
     tmpl.render(data, [&out](const std::string& part) { out += part; });
     tmpl.set_custom_escape([](const std::string& text) {  // drops the reference to splices
         std::string escaped;
-        append_escaped(escaped, text);
+        append_html(escaped, text);
         return escaped;
     });
     return splice(std::move(out), splices);
