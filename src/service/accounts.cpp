@@ -1,5 +1,6 @@
 // Login (internal auth plugin), logout and session resolution, with sessions in the database.
 #include "service/accounts.hpp"
+#include "service/auth_user_row.hpp"
 
 #include "auth/password.hpp"
 #include "core/random.hpp"
@@ -18,18 +19,6 @@ constexpr std::string_view kLoginFailed = "Invalid username or password";
 const std::string& dummy_hash() {
     static const std::string hash = auth::hash_password(random::hex(16)).value_or("");
     return hash;
-}
-
-AuthUser to_auth_user(const store::UserRow& row) {
-    AuthUser user;
-    user.user_id = row.user_id;
-    user.username = row.username;
-    user.firstname = row.firstname;
-    user.lastname = row.lastname;
-    user.email = row.email.value_or("");
-    user.admin = row.admin;
-    user.is_default = row.username == "default";
-    return user;
 }
 
 Result<std::optional<store::UserRow>> find_login_user(store::Users& users,
@@ -88,7 +77,7 @@ Result<Session> login(App& app, std::string_view identity, std::string_view pass
     Session session;
     session.id = row.session_id;
     session.csrf_token = row.csrf_token;
-    session.user = to_auth_user(*user);
+    session.user = auth_user_from_row(*user);
     session.remember = remember;
     session.expires_on = row.expires_on;
     return session;
@@ -134,7 +123,7 @@ Result<Session> resolve_session(App& app, std::string_view session_id) {
     Session session;
     session.id = (*row)->session_id;
     session.csrf_token = (*row)->csrf_token;
-    session.user = to_auth_user(**user);
+    session.user = auth_user_from_row(**user);
     session.remember = (*row)->remember;
     session.expires_on = (*row)->expires_on;
     return session;
@@ -160,7 +149,7 @@ Result<AuthUser> authenticate_password(App& app, std::string_view identity,
         auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
     if (!eligible || !verified)
         return fail(Errc::unauthorized, std::string(kLoginFailed));
-    return to_auth_user(*user);
+    return auth_user_from_row(*user);
 }
 
 }  // namespace kallithea::service

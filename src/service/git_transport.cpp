@@ -1,6 +1,7 @@
 // Git smart protocol service: Basic credentials, `git upload-pack|receive-pack --stateless-rpc`
 // with both directions streamed, the `pull` journal row, and push bookkeeping.
 #include "service/git_transport.hpp"
+#include "service/auth_user_row.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -34,18 +35,6 @@ bool is_api_key_shaped(std::string_view s) {
     return true;
 }
 
-AuthUser auth_user_of(const store::UserRow& row) {
-    AuthUser user;
-    user.user_id = row.user_id;
-    user.username = row.username;
-    user.firstname = row.firstname;
-    user.lastname = row.lastname;
-    user.email = row.email.value_or("");
-    user.admin = row.admin;
-    user.is_default = row.username == "default";
-    return user;
-}
-
 // The user owning an API key, when active and not `default`; nullopt otherwise.
 Result<std::optional<AuthUser>> user_by_api_key(App& app, std::string_view key) {
     auto conn = app.pool().acquire();
@@ -56,7 +45,7 @@ Result<std::optional<AuthUser>> user_by_api_key(App& app, std::string_view key) 
         return fail(std::move(row.error()));
     if (!*row || !(*row)->active || (*row)->username == "default")
         return std::optional<AuthUser>();
-    return std::optional<AuthUser>(auth_user_of(**row));
+    return std::optional<AuthUser>(auth_user_from_row(**row));
 }
 
 // The directory git commands take: a bare repository, or the .git inside a working copy.
