@@ -3,6 +3,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "web/html_escape.hpp"
 #include "web/markup/markup.hpp"
 
 namespace kallithea::web::markup {
@@ -54,24 +55,7 @@ RenderCache& cache() {
 std::string plain_to_html(std::string_view text) {
     std::string out = "<pre class=\"plain\">";
     out.reserve(text.size() + 32);
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
+    append_html(out, text);
     return out + "</pre>";
 }
 
