@@ -1,6 +1,8 @@
 // Login (internal auth plugin), logout and session resolution, with sessions in the database.
 #include "service/accounts.hpp"
+
 #include "service/auth_user_row.hpp"
+#include "service/permissions.hpp"
 
 #include "auth/password.hpp"
 #include "core/random.hpp"
@@ -42,7 +44,6 @@ Result<Session> anonymous_session(App& app) {
 
 Result<Session> login(App& app, std::string_view identity, std::string_view password, bool remember,
                       std::string_view client_ip) {
-    (void)client_ip;  // the IP whitelist arrives with the permission model
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
@@ -58,6 +59,11 @@ Result<Session> login(App& app, std::string_view identity, std::string_view pass
         auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
     if (!eligible || !verified)
         return fail(Errc::unauthorized, std::string(kLoginFailed));
+    auto ip_ok = ip_allowed(app, user->user_id, client_ip);
+    if (!ip_ok)
+        return fail(std::move(ip_ok.error()));
+    if (!*ip_ok)
+        return fail(Errc::forbidden, "Logging in from this IP address is not allowed");
 
     const int64_t now = timefmt::unix_now();
     store::SessionRow row;

@@ -28,7 +28,7 @@ struct Cached {
 struct App::Cache {
     std::mutex mutex;
     Cached<SiteSettings> settings;
-    Cached<AuthUser> anonymous;
+    Cached<DefaultUser> default_user;
 };
 
 App::App(config::AppConfig config, std::shared_ptr<db::Pool> pool)
@@ -79,9 +79,9 @@ Result<SiteSettings> App::settings() {
     return settings;
 }
 
-Result<AuthUser> App::anonymous_user() {
+Result<App::DefaultUser> App::default_user() {
     std::lock_guard lock(cache_->mutex);
-    auto& entry = cache_->anonymous;
+    auto& entry = cache_->default_user;
     if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
         return *entry.value;
     auto conn = pool_->acquire();
@@ -90,15 +90,40 @@ Result<AuthUser> App::anonymous_user() {
     auto row = store::Users(*conn).by_username("default");
     if (!row)
         return fail(std::move(row.error()));
-    AuthUser user;  // nobody, unless `default` exists and is active
-    if (*row && (*row)->active) {
+    DefaultUser user;
+    if (*row) {
         user.user_id = (*row)->user_id;
-        user.username = "default";
-        user.is_default = true;
+        user.active = (*row)->active;
+        auto ips = conn->query(
+            "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? ORDER BY ip_id",
+            user.user_id, true);
+        if (!ips)
+            return fail(std::move(ips.error()));
+        for (const db::Row& r : *ips)
+            user.ip_whitelist.push_back(r.text(0));
     }
     entry.value = user;
     entry.loaded = SteadyClock::now();
     return user;
+}
+
+Result<AuthUser> App::anonymous_user() {
+    auto def = default_user();
+    if (!def)
+        return fail(std::move(def.error()));
+    AuthUser user;  // nobody, unless `default` exists and is active
+    if (def->user_id && def->active) {
+        user.user_id = def->user_id;
+        user.username = "default";
+        user.is_default = true;
+    }
+    return user;
+}
+
+void App::invalidate_caches() {
+    std::lock_guard lock(cache_->mutex);
+    cache_->settings.value.reset();
+    cache_->default_user.value.reset();
 }
 
 }  // namespace kallithea::service

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/app_config.hpp"
 #include "core/error.hpp"
@@ -37,6 +38,15 @@ public:
     // The anonymous `default` user while it is active, else "nobody" (anonymous access off).
     // Cached for a few seconds like settings().
     Result<AuthUser> anonymous_user();
+    // The `default` user's id and its IP whitelist (the global one), cached the same way.
+    struct DefaultUser {
+        int64_t user_id = 0;
+        bool active = false;
+        std::vector<std::string> ip_whitelist;  // active user_ip_map entries
+    };
+    Result<DefaultUser> default_user();
+    // Drops the cached settings and `default` user (after this process changed them).
+    void invalidate_caches();
 
 private:
     App(config::AppConfig config, std::shared_ptr<db::Pool> pool);

@@ -1,6 +1,8 @@
 // db-create and db-upgrade: validate the options, create or migrate the schema, seed it.
 #include "service/setup.hpp"
 
+#include "service/users.hpp"
+
 #include <filesystem>
 #include <system_error>
 
@@ -17,25 +19,12 @@ namespace {
 namespace fs = std::filesystem;
 
 Status validate(const DbCreateOptions& options) {
-    const std::string& name = options.admin_username;
-    if (name.empty() || name.size() > 255)
-        return fail(Errc::invalid_argument, "--user: a username is required");
-    for (char c : name) {
-        const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '@';
-        if (!fine)
-            return fail(Errc::invalid_argument,
-                        "--user: '" + name + "' may only contain letters, digits and _ - . @");
-    }
-    if (name == "default")
-        return fail(Errc::invalid_argument, "--user: 'default' is the anonymous user's name");
-    if (options.admin_password.size() < 6)
-        return fail(Errc::invalid_argument, "--password: must be at least 6 characters long");
-    const std::string& email = options.admin_email;
-    const auto at = email.find('@');
-    if (at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos ||
-        email.back() == '.' || email.find(' ') != std::string::npos)
-        return fail(Errc::invalid_argument, "--email: '" + email + "' is not an email address");
+    if (auto st = validate_username(options.admin_username); !st)
+        return fail(Errc::invalid_argument, "--user: " + st.error().message);
+    if (auto st = validate_password(options.admin_password); !st)
+        return fail(Errc::invalid_argument, "--password: " + st.error().message);
+    if (auto st = validate_email(options.admin_email); !st)
+        return fail(Errc::invalid_argument, "--email: " + st.error().message);
     if (!fs::path(options.repos_root).is_absolute())
         return fail(Errc::invalid_argument,
                     "--repos: '" + options.repos_root + "' must be an absolute path");

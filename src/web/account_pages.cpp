@@ -61,6 +61,11 @@ http::Response submit_login(Ctx& ctx) {
         return login_form(ctx, 200, "Please enter a username and a password.", username, remember);
     auto session = service::login(ctx.app, username, password, remember, ctx.client_ip);
     if (!session) {
+        if (session.error().code == Errc::forbidden) {
+            log::warn("request {}: login of '{}' refused: address {} not whitelisted",
+                      ctx.req.request_id, username, ctx.client_ip);
+            return login_form(ctx, 403, session.error().message, username, remember);
+        }
         if (session.error().code != Errc::unauthorized) {
             log::error("request {}: login failed: {} ({})", ctx.req.request_id,
                        session.error().message, session.error().detail);

@@ -3,8 +3,60 @@
 
 #include "core/version.hpp"
 #include "perm/levels.hpp"
+#include "web/site.hpp"
 
 namespace kallithea::web {
+namespace {
+
+constexpr std::string_view kFlashCookie = "kallithea_flash";
+
+std::string flash_cookie(const Ctx& ctx, std::string_view value, int max_age) {
+    std::string path = ctx.req.script_name.empty() ? "/" : ctx.req.script_name;
+    std::string out = std::string(kFlashCookie) + "=" + std::string(value) + "; Path=" + path +
+                      "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax";
+    if (ctx.https)
+        out += "; Secure";
+    return out;
+}
+
+// The pending flash message of the request ("kind:message", percent-encoded), if any.
+std::optional<std::pair<std::string, std::string>> pending_flash(const Ctx& ctx) {
+    const std::string raw = session_cookie_value(ctx.req, std::string(kFlashCookie));
+    if (raw.empty())
+        return std::nullopt;
+    const std::string text = http::percent_decode(raw).value_or("");
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+        return std::nullopt;
+    std::string kind = text.substr(0, colon);
+    if (kind != "success" && kind != "error")
+        kind = "error";
+    return std::make_pair(std::move(kind), text.substr(colon + 1, 1000));
+}
+
+// Puts a pending flash message on the page's layout and expires the cookie.
+void take_flash(const Ctx& ctx, View& layout, http::Response* response) {
+    auto flash = pending_flash(ctx);
+    if (!flash)
+        return;
+    View f;
+    f.set("kind", flash->first).set("message", flash->second);
+    layout.set("flash", std::move(f));
+    if (response)
+        response->headers.add("Set-Cookie", flash_cookie(ctx, "", 0));
+}
+
+}  // namespace
+
+http::Response Ctx::redirect_flash(std::string_view path, std::string_view kind,
+                                   std::string_view message) const {
+    http::Response response = http::Response::redirect(url(path), 303);
+    response.headers.add(
+        "Set-Cookie",
+        flash_cookie(
+            *this, http::percent_encode(std::string(kind) + ":" + std::string(message), true), 60));
+    return response;
+}
 
 std::optional<std::string> Ctx::form_value(std::string_view name) const {
     for (const auto& [key, value] : form)
@@ -29,7 +81,8 @@ View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
         if (ctx->session.user.authenticated()) {
             View user;
             user.set("username", ctx->session.user.username)
-                .set("csrf_token", ctx->session.csrf_token);
+                .set("csrf_token", ctx->session.csrf_token)
+                .set("admin", ctx->session.user.admin);
             view.set("user", std::move(user));
         }
         if (ctx->req.path != "/_admin/login" && ctx->req.method == http::Method::get) {
@@ -53,8 +106,11 @@ http::Response Ctx::page(int status, std::string_view template_name, std::string
                          View view) const {
     view.set("base", req.script_name);
     View layout = layout_view(this, app, title, template_name);
+    take_flash(*this, layout, nullptr);
     layout.set("content", render(template_name, view));
     http::Response response = http::Response::html(status, render("layout", layout));
+    if (pending_flash(*this))
+        response.headers.add("Set-Cookie", flash_cookie(*this, "", 0));
     add_html_headers(response);
     return response;
 }
@@ -106,8 +162,11 @@ http::Response Ctx::repo_page(int status, std::string_view template_name, std::s
         .set("home_url", url("/"));
     std::string content = render("repo_header", header) + render(template_name, view);
     View layout = layout_view(this, app, std::string(title) + " · " + name, template_name);
+    take_flash(*this, layout, nullptr);
     layout.set("content", std::move(content));
     http::Response response = http::Response::html(status, render("layout", layout));
+    if (pending_flash(*this))
+        response.headers.add("Set-Cookie", flash_cookie(*this, "", 0));
     add_html_headers(response);
     return response;
 }

@@ -11,6 +11,7 @@
 #include "http/message.hpp"
 #include "service/accounts.hpp"
 #include "service/app.hpp"
+#include "service/permissions.hpp"
 #include "service/repo_access.hpp"
 #include "web/view.hpp"
 
@@ -26,6 +27,8 @@ struct Ctx {
     bool https = false;
     // Set by the gate for routes that need a repository permission.
     std::optional<service::RepoInfo> repo;
+    // Set by the gate for routes that need a repository-group permission.
+    std::optional<service::RepoGroupInfo> repo_group;
 
     // Absolute path on this server for an application path ("/x" -> "/prefix/x").
     std::string url(std::string_view path) const { return req.script_name + std::string(path); }
@@ -37,6 +40,11 @@ struct Ctx {
     // template. Needs `repo` (set by the gate).
     http::Response repo_page(int status, std::string_view template_name, std::string_view title,
                              std::string_view tab, View view) const;
+    // A redirect (303 See Other) to `path` (an application path, "/x") that shows a one-time
+    // message on the next page: kind "success" or "error". The message travels in a short-lived
+    // cookie, not the URL.
+    http::Response redirect_flash(std::string_view path, std::string_view kind,
+                                  std::string_view message) const;
     // URL of a repository page: repo_url("changelog") -> "/prefix/group/repo/changelog".
     std::string repo_url(std::string_view suffix = {}) const;
 };

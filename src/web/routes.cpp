@@ -5,8 +5,10 @@ namespace kallithea::web {
 
 using M = http::Method;
 
-const std::vector<RouteDef>& route_table() {
-    static const std::vector<RouteDef> table = {
+namespace {
+
+std::vector<RouteDef> build_table() {
+    std::vector<RouteDef> table = {
         {{M::get, M::head}, "/", Need::site_read, show_home},
         {{M::get, M::head}, "/_admin/login", Need::nothing, show_login},
         {{M::post}, "/_admin/login", Need::nothing, submit_login},
@@ -17,6 +19,12 @@ const std::vector<RouteDef>& route_table() {
         {{M::post}, "/_admin/repos", Need::login, create_repo},
         {{M::get, M::head}, "/_admin/create_repository", Need::login, show_new_repo_form},
         {{M::post}, "/_admin/repos/{repo:path}/delete", Need::repo_admin, delete_repo},
+    };
+    for (auto area : {user_admin_routes, my_account_routes, user_group_routes, repo_group_routes,
+                      repo_settings_routes, permission_admin_routes, registration_routes})
+        for (auto& route : area())
+            table.push_back(std::move(route));
+    std::vector<RouteDef> repo_pages = {
         // Repository pages; {repo:path} takes the shortest existing repository name.
         {{M::get, M::head}, "/{repo:path}/summary", Need::repo_read, show_summary},
         {{M::get, M::head}, "/{repo:path}/changelog", Need::repo_read, show_changelog},
@@ -82,6 +90,15 @@ const std::vector<RouteDef>& route_table() {
         {{M::get}, "/_admin/_test/abort", Need::nothing, test_abort},
 #endif
     };
+    for (auto& route : repo_pages)
+        table.push_back(std::move(route));
+    return table;
+}
+
+}  // namespace
+
+const std::vector<RouteDef>& route_table() {
+    static const std::vector<RouteDef> table = build_table();
     return table;
 }
 

@@ -11,14 +11,17 @@
 namespace kallithea::web {
 
 enum class Need {
-    undeclared,  // never valid: the route-table test fails on it
-    nothing,     // reachable even when anonymous access is off (login page, static files)
-    site_read,   // anonymous visitors allowed while the `default` user is active
-    login,       // a logged-in account
-    admin,       // a super-admin
-    repo_read,   // read on the {repo} of the route (404 when missing or not readable)
-    repo_write,  // write on {repo} (403 when readable but not writable)
-    repo_admin,  // admin on {repo}
+    undeclared,       // never valid: the route-table test fails on it
+    nothing,          // reachable even when anonymous access is off (login page, static files)
+    site_read,        // anonymous visitors allowed while the `default` user is active
+    login,            // a logged-in account
+    admin,            // a super-admin
+    repo_read,        // read on the {repo} of the route (404 when missing or not readable)
+    repo_write,       // write on {repo} (403 when readable but not writable)
+    repo_admin,       // admin on {repo}
+    group_read,       // read on the {group} of the route (404 when missing or not readable)
+    group_admin,      // admin on {group} (403 when readable)
+    usergroup_admin,  // admin on the user group {id} (404 when missing or not readable)
 };
 
 using PageHandler = http::Response (*)(Ctx&);
@@ -31,6 +34,18 @@ struct RouteDef {
 };
 
 const std::vector<RouteDef>& route_table();
+
+// The route tables of the administration areas, one per file; route_table() puts them before
+// the repository pages (whose /{repo:path} patterns would otherwise swallow them).
+std::vector<RouteDef> user_admin_routes();        // user_admin_pages.cpp: /_admin/users...
+std::vector<RouteDef> my_account_routes();        // my_account_pages.cpp: /_admin/my_account...
+std::vector<RouteDef> user_group_routes();        // user_group_pages.cpp: /_admin/user_groups...
+std::vector<RouteDef> repo_group_routes();        // repo_group_pages.cpp: /_admin/repo_groups...
+std::vector<RouteDef> repo_settings_routes();     // repo_settings_pages.cpp: /{repo}/settings...
+std::vector<RouteDef> permission_admin_routes();  // permission_pages.cpp: /_admin/permissions,
+                                                  // /_admin/defaults
+std::vector<RouteDef> registration_routes();      // registration_pages.cpp: /_admin/register,
+                                                  // /_admin/password_reset...
 
 // Handlers (one file per area).
 http::Response show_home(Ctx& ctx);

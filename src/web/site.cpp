@@ -1,11 +1,14 @@
 // Request dispatch for the web pages: route lookup, session, the declared-permission gate, CSRF.
 #include "web/site.hpp"
 
+#include <charconv>
+
 #include "auth/password.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "http/client_address.hpp"
 #include "perm/levels.hpp"
+#include "service/permissions.hpp"
 #include "service/repo_access.hpp"
 #include "web/routes.hpp"
 
@@ -61,6 +64,21 @@ std::optional<perm::Level> repo_need(Need need) {
     }
 }
 
+// The page for a refused object permission: 404 when missing or unreadable, 403 (or login for
+// anonymous visitors) when not enough, 503 on database trouble.
+http::Response refusal(const Ctx& ctx, const Site& site, const Error& error,
+                       std::string_view what) {
+    if (error.code == Errc::not_found)
+        return site.error_page(404, ctx.req.request_id);
+    if (error.code == Errc::forbidden) {
+        if (!ctx.session.user.authenticated())
+            return redirect_to_login(ctx);
+        return site.error_page(403, ctx.req.request_id);
+    }
+    log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
+    return site.error_page(503, ctx.req.request_id);
+}
+
 // Answers the request when the gate refuses it; nullopt lets it through. Sets ctx.repo for
 // repository routes.
 std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
@@ -69,23 +87,39 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
         if (user.nobody())
             return redirect_to_login(ctx);
         auto repo = service::authorize_repository(ctx.app, user, ctx.params["repo"], *level);
-        if (!repo) {
-            const Errc code = repo.error().code;
-            if (code == Errc::not_found)
-                return site.error_page(404, ctx.req.request_id);
-            if (code == Errc::forbidden) {
-                if (!user.authenticated())
-                    return redirect_to_login(ctx);
-                return site.error_page(403, ctx.req.request_id);
-            }
-            log::error("request {}: repository access: {} ({})", ctx.req.request_id,
-                       repo.error().message, repo.error().detail);
-            return site.error_page(503, ctx.req.request_id);
-        }
+        if (!repo)
+            return refusal(ctx, site, repo.error(), "repository access");
         ctx.repo = std::move(*repo);
         return std::nullopt;
     }
+    if (need == Need::group_read || need == Need::group_admin) {
+        if (user.nobody())
+            return redirect_to_login(ctx);
+        auto group = service::authorize_repo_group(
+            ctx.app, user, ctx.params["group"],
+            need == Need::group_admin ? perm::Level::admin : perm::Level::read);
+        if (!group)
+            return refusal(ctx, site, group.error(), "repository group access");
+        ctx.repo_group = std::move(*group);
+        return std::nullopt;
+    }
+    if (need == Need::usergroup_admin) {
+        if (!user.authenticated())
+            return redirect_to_login(ctx);
+        int64_t id = 0;
+        const std::string& text = ctx.params["id"];
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        if (ec != std::errc() || end != text.data() + text.size())
+            return site.error_page(404, ctx.req.request_id);
+        auto st = service::authorize_user_group(ctx.app, user, id, perm::Level::admin);
+        if (!st)
+            return refusal(ctx, site, st.error(), "user group access");
+        return std::nullopt;
+    }
     switch (need) {
+        case Need::group_read:
+        case Need::group_admin:
+        case Need::usergroup_admin:
         case Need::undeclared:
         case Need::repo_read:
         case Need::repo_write:
@@ -186,6 +220,24 @@ http::Response Site::handle(http::Request& request) {
             http::client_address(request, config.remote_addr_variable),
             http::client_used_https(request, config.url_scheme_variable)};
     request.log_user = ctx.session.user.authenticated() ? ctx.session.user.username : "-";
+
+    // IP whitelist (the `default` user's entries plus the user's own); static files stay
+    // reachable so the refusal page has its styles.
+    if (route.handler != serve_static) {
+        const auto& user = ctx.session.user;
+        auto allowed = service::ip_allowed(
+            *app_, user.authenticated() ? user.user_id : std::nullopt, ctx.client_ip);
+        if (!allowed) {
+            log::error("request {}: IP whitelist: {} ({})", request.request_id,
+                       allowed.error().message, allowed.error().detail);
+            return error_page(503, request.request_id);
+        }
+        if (!*allowed) {
+            log::warn("request {}: address {} is not in the IP whitelist of {}", request.request_id,
+                      ctx.client_ip, user.username);
+            return error_page(403, request.request_id);
+        }
+    }
 
     if (request.method == http::Method::post) {
         auto body = request.read_body(kMaxFormBytes);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/log.hpp"
+#include "service/permissions.hpp"
 #include "service/repo_access.hpp"
 #include "wire/context.hpp"
 #include "wire/credentials.hpp"
@@ -52,6 +53,12 @@ std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
                                    const std::string& repo_name) {
     service::App& app = *ctx.app;
     const perm::Level need = level_of(route.need);
+    // The global IP whitelist (the `default` user's entries) applies to everyone.
+    auto global_ip = service::ip_allowed(app, std::nullopt, ctx.session.client_ip);
+    if (!global_ip)
+        return unavailable(ctx.req, global_ip.error());
+    if (!*global_ip)
+        return plain(403, "Access from this IP address is not allowed");
     // Anonymous first: a public pull runs (and is logged) as `default`, credentials or not.
     auto anonymous = app.anonymous_user();
     if (!anonymous)
@@ -78,6 +85,11 @@ std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
         return unavailable(ctx.req, user.error());
     }
     ctx.req.log_user = user->username;
+    auto user_ip = service::ip_allowed(app, user->user_id, ctx.session.client_ip);
+    if (!user_ip)
+        return unavailable(ctx.req, user_ip.error());
+    if (!*user_ip)
+        return plain(403, "Access from this IP address is not allowed");
     auto repo = service::authorize_git(app, *user, repo_name, need);
     if (repo) {
         ctx.session.user = std::move(*user);

@@ -171,3 +171,71 @@ def make_repo(srv, name, private=False, description="", owner="admin", downloads
                "FROM permissions WHERE permission_name=?", (repo_id, perm))
     db.commit()
     return path
+
+
+def make_user(srv, username, password="secret-pass-1", admin=False, email=None, active=True,
+              firstname="", lastname=""):
+    """Creates a user straight in the database (bcrypt hash of low cost); returns its id."""
+    import bcrypt
+    import secrets
+    db = srv.db()
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode()
+    cur = db.execute(
+        "INSERT INTO users (username, password, active, admin, firstname, lastname, email, api_key, "
+        "extern_type, extern_name, created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'internal', "
+        "'internal', '2024-01-01 00:00:00.000000')",
+        (username, hashed, 1 if active else 0, 1 if admin else 0, firstname, lastname,
+         email or f"{username}@example.com", secrets.token_hex(20)))
+    db.commit()
+    return cur.lastrowid
+
+
+def make_user_group(srv, name, members=(), active=True, owner="admin"):
+    """Creates a user group with the given member usernames; returns its id."""
+    db = srv.db()
+    owner_id = db.execute("SELECT user_id FROM users WHERE username=?", (owner,)).fetchone()[0]
+    cur = db.execute(
+        "INSERT INTO users_groups (users_group_name, user_group_description, users_group_active, "
+        "user_id, created_on) VALUES (?, '', ?, ?, '2024-01-01 00:00:00.000000')",
+        (name, 1 if active else 0, owner_id))
+    group_id = cur.lastrowid
+    for member in members:
+        db.execute("INSERT INTO users_groups_members (users_group_id, user_id) SELECT ?, user_id "
+                   "FROM users WHERE username=?", (group_id, member))
+    db.commit()
+    return group_id
+
+
+_GRANT_TABLES = {
+    ("repo", "user"): ("repo_to_perm", "repository_id", "user_id"),
+    ("repo", "group"): ("users_group_repo_to_perm", "repository_id", "users_group_id"),
+    ("repo_group", "user"): ("user_repo_group_to_perm", "group_id", "user_id"),
+    ("repo_group", "group"): ("users_group_repo_group_to_perm", "group_id", "users_group_id"),
+    ("user_group", "user"): ("user_user_group_to_perm", "user_group_id", "user_id"),
+    ("user_group", "group"): ("user_group_user_group_to_perm", "target_user_group_id",
+                              "user_group_id"),
+}
+
+
+def grant(srv, obj_kind, obj_name, grantee_kind, grantee_name, permission):
+    """Writes one grant row, replacing the grantee's previous one on that object.
+    obj_kind: repo | repo_group | user_group; grantee_kind: user | group."""
+    db = srv.db()
+    table, obj_col, who_col = _GRANT_TABLES[(obj_kind, grantee_kind)]
+    obj_id = {
+        "repo": lambda: db.execute("SELECT repo_id FROM repositories WHERE repo_name=?",
+                                   (obj_name,)).fetchone()[0],
+        "repo_group": lambda: db.execute("SELECT group_id FROM groups WHERE group_name=?",
+                                         (obj_name,)).fetchone()[0],
+        "user_group": lambda: db.execute("SELECT users_group_id FROM users_groups WHERE "
+                                         "users_group_name=?", (obj_name,)).fetchone()[0],
+    }[obj_kind]()
+    who_id = (db.execute("SELECT user_id FROM users WHERE username=?",
+                         (grantee_name,)).fetchone()[0] if grantee_kind == "user" else
+              db.execute("SELECT users_group_id FROM users_groups WHERE users_group_name=?",
+                         (grantee_name,)).fetchone()[0])
+    db.execute(f"DELETE FROM {table} WHERE {obj_col}=? AND {who_col}=?", (obj_id, who_id))
+    db.execute(f"INSERT INTO {table} ({obj_col}, {who_col}, permission_id) SELECT ?, ?, "
+               "permission_id FROM permissions WHERE permission_name=?",
+               (obj_id, who_id, permission))
+    db.commit()

@@ -1,0 +1,10 @@
+// (placeholder: the area's pages are not written yet)
+#include "web/routes.hpp"
+
+namespace kallithea::web {
+
+std::vector<RouteDef> my_account_routes() {
+    return {};
+}
+
+}  // namespace kallithea::web
