@@ -5,6 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/repo_commands.hpp"
+#include "app/user_commands.hpp"
 #include "core/log.hpp"
 #include "core/throw_trace.hpp"
 #include "core/version.hpp"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     upgrade_cmd->add_option("-c,--config", upgrade_file, "ini file")->required();
 
     auto repo_commands = app::add_repo_commands(cli);
+    auto user_commands = app::add_user_commands(cli);
 
     try {
         cli.parse(argc, argv);
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
         if (*upgrade_cmd)
             return app::run_db_upgrade(upgrade_file);
         if (auto code = app::run_repo_commands(*repo_commands))
+            return *code;
+        if (auto code = app::run_user_commands(*user_commands))
             return *code;
     } catch (const std::exception& e) {
         log::error("unexpected error: {}", trace::describe_current_exception());

@@ -17,4 +17,7 @@ std::span<const std::string_view> kallithea_table_names();
 // Migration 2: our own tables (web_sessions).
 Status apply_web_sessions(Connection& conn);
 
+// Migration 3: indexes on grant tables, repositories and groups for permission-aware listings.
+Status apply_permission_indexes(Connection& conn);
+
 }  // namespace kallithea::db::detail

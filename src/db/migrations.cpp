@@ -23,6 +23,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, "kallithea_0_7_schema", &detail::apply_kallithea_schema},
     {2, "web_sessions", &detail::apply_web_sessions},
+    {3, "permission_indexes", &detail::apply_permission_indexes},
 };
 
 // Arbitrary constant naming our PostgreSQL advisory lock ("KaMi" in ASCII).

@@ -161,6 +161,14 @@ TEST_P(MigrationsTest, EmptyDatabaseGetsEveryKallitheaTableAndColumn) {
               std::optional<std::string>(std::string(kKallitheaAlembicRevision)));
     EXPECT_TRUE(actual_columns(conn(), "web_sessions").count("csrf_token"));
     EXPECT_TRUE(indexes.count("web_sessions_expires_on_idx"));
+    // Migration 3: lookups by object, parent group and member for permission-aware listings.
+    for (const char* index :
+         {"repositories_group_id_idx", "repositories_user_id_idx", "groups_group_parent_id_idx",
+          "repo_to_perm_repository_id_idx", "repo_to_perm_user_id_permission_id_idx",
+          "users_group_repo_to_perm_users_group_id_idx", "user_repo_group_to_perm_group_id_idx",
+          "users_group_repo_group_to_perm_group_id_idx", "users_groups_members_user_id_idx",
+          "users_groups_members_users_group_id_idx"})
+        EXPECT_TRUE(indexes.count(index)) << index;
 
     auto after = inspect(conn());
     ASSERT_TRUE(after);

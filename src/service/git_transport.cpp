@@ -1,7 +1,9 @@
 // Git smart protocol service: Basic credentials, `git upload-pack|receive-pack --stateless-rpc`
 // with both directions streamed, the `pull` journal row, and push bookkeeping.
 #include "service/git_transport.hpp"
+
 #include "service/auth_user_row.hpp"
+#include "service/repo_state.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -112,6 +114,7 @@ Status write_journal(App& app, const GitSession& session, std::string action) {
 void record_push(App& app, const GitSession& session, const std::string& git_dir,
                  const std::vector<git_push::RefCommand>& applied,
                  const git_push::RefSnapshot& before) {
+    bump_repo_generation(session.repo.repo_id);
     const std::string& name = session.repo.name;
     bool had_branches = false;
     for (const auto& [ref, id] : before)

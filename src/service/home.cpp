@@ -2,9 +2,13 @@
 #include "service/home.hpp"
 
 #include "db/pool.hpp"
+#include "perm/levels.hpp"
+#include "service/listing_permissions.hpp"
+#include "service/permissions.hpp"
 #include "service/repo_names.hpp"
 #include "store/repo_groups.hpp"
 #include "store/repositories.hpp"
+#include "store/visibility.hpp"
 
 namespace kallithea::service {
 namespace {
@@ -25,22 +29,73 @@ std::string json_text_field(const std::string& json, std::string_view key) {
     return close == std::string::npos ? std::string() : json.substr(open + 1, close - open - 1);
 }
 
-// Groups and repositories directly inside `group_id` (nullopt: top level).
-Status fill_listing(store::Repositories& repositories, std::optional<int64_t> group_id,
-                    const AuthUser& user, std::vector<GroupListItem>& groups_out,
-                    std::vector<RepoListItem>& repos_out) {
+// Who the listing is for: nullopt for "nobody" (sees nothing); the `default` user's id and, for
+// a logged-in user, the user's id.
+struct Viewer {
+    int64_t default_user_id = 0;
+    std::optional<int64_t> user_id;
+};
+
+Result<std::optional<Viewer>> viewer_of(App& app, const AuthUser& user) {
+    if (user.nobody())
+        return std::optional<Viewer>();
+    auto def = app.default_user();
+    if (!def)
+        return fail(std::move(def.error()));
+    Viewer viewer;
+    viewer.default_user_id = def->user_id;
+    if (user.authenticated())
+        viewer.user_id = user.user_id;
+    return std::optional<Viewer>(viewer);
+}
+
+// Groups and repositories directly inside `group_id` (nullopt: top level) that `user` may read
+// (>= group.read / repository.read): a constant number of queries, one pass over the rows.
+Status fill_listing(db::Connection& conn, const std::optional<Viewer>& viewer,
+                    std::optional<int64_t> group_id, const AuthUser& user,
+                    std::vector<GroupListItem>& groups_out, std::vector<RepoListItem>& repos_out) {
+    if (!viewer)
+        return ok();
+    store::Repositories repositories(conn);
     auto groups = repositories.groups_in(group_id);
     if (!groups)
         return fail(std::move(groups.error()));
     auto repos = repositories.in_group(group_id);
     if (!repos)
         return fail(std::move(repos.error()));
-    for (auto& group : *groups)
+
+    // Admins see everything: no grant rows needed.
+    detail::GrantsByObject group_grants, repo_grants;
+    if (!user.admin) {
+        store::Visibility visibility(conn);
+        if (!groups->empty()) {
+            auto rows =
+                visibility.repo_group_grants(group_id, viewer->default_user_id, viewer->user_id);
+            if (!rows)
+                return fail(std::move(rows.error()));
+            group_grants = detail::fold_grants(*rows, perm::Kind::group);
+        }
+        if (!repos->empty()) {
+            auto rows =
+                visibility.repository_grants(group_id, viewer->default_user_id, viewer->user_id);
+            if (!rows)
+                return fail(std::move(rows.error()));
+            repo_grants = detail::fold_grants(*rows, perm::Kind::repository);
+        }
+    }
+
+    for (auto& group : *groups) {
+        const perm::Level level =
+            detail::repo_group_level(user, detail::grants_of(group_grants, group.group_id));
+        if (!perm::at_least(level, perm::Level::read))
+            continue;
         groups_out.push_back({std::move(group.group_name), std::move(group.description)});
+    }
+    repos_out.reserve(repos->size());
     for (auto& repo : *repos) {
-        // Until the permission model lands: private repositories are shown to their owner and
-        // to admins only.
-        if (repo.is_private && !user.admin && user.user_id != repo.owner_id)
+        const perm::Level level = detail::repository_level(
+            user, repo.owner_id, repo.is_private, detail::grants_of(repo_grants, repo.repo_id));
+        if (!perm::at_least(level, perm::Level::read))
             continue;
         RepoListItem item;
         item.last_change = last_change_text(repo.changeset_cache, repo.updated_on);
@@ -74,42 +129,46 @@ std::string last_change_text(const std::optional<std::string>& changeset_cache,
 }
 
 Result<HomeOverview> home_overview(App& app, const AuthUser& user) {
+    // Before taking a connection: the cached `default` user may need one of its own.
+    auto viewer = viewer_of(app, user);
+    if (!viewer)
+        return fail(std::move(viewer.error()));
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
-    store::Repositories repositories(*conn);
     HomeOverview overview;
-    if (auto st = fill_listing(repositories, std::nullopt, user, overview.groups, overview.repos);
+    if (auto st = fill_listing(*conn, *viewer, std::nullopt, user, overview.groups, overview.repos);
         !st)
         return fail(std::move(st.error()));
     return overview;
 }
 
 Result<GroupOverview> group_overview(App& app, const AuthUser& user, std::string_view group_name) {
+    // A group the user may not read is not found, like a missing one.
+    auto group = authorize_repo_group(app, user, group_name, perm::Level::read);
+    if (!group)
+        return fail(std::move(group.error()));
+    auto viewer = viewer_of(app, user);
+    if (!viewer)
+        return fail(std::move(viewer.error()));
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
     store::RepoGroups groups(*conn);
-    auto group = groups.by_name(group_name);
-    if (!group)
-        return fail(std::move(group.error()));
-    if (!*group)
-        return fail(Errc::not_found, "Repository group not found");
     GroupOverview overview;
-    overview.group_id = (*group)->group_id;
-    overview.name = (*group)->group_name;
-    overview.description = (*group)->description;
+    overview.group_id = group->group_id;
+    overview.name = group->name;
+    overview.description = group->description;
     for (const auto& parent : parent_groups(overview.name)) {
         auto row = groups.by_name(parent);
         if (!row)
             return fail(std::move(row.error()));
         overview.parents.push_back({parent, *row ? (*row)->description : std::string()});
     }
-    // Until repository group permissions land, only admins add repositories to groups.
-    overview.can_create_repository = user.admin;
-    store::Repositories repositories(*conn);
+    // group.write: may create repositories in the group.
+    overview.can_create_repository = perm::at_least(group->level, perm::Level::write);
     if (auto st =
-            fill_listing(repositories, overview.group_id, user, overview.groups, overview.repos);
+            fill_listing(*conn, *viewer, overview.group_id, user, overview.groups, overview.repos);
         !st)
         return fail(std::move(st.error()));
     return overview;

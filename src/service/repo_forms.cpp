@@ -1,30 +1,18 @@
 // The new-repository form's choices and the repository administration grid (service/repos.hpp).
 
 #include "db/pool.hpp"
+#include "perm/levels.hpp"
 #include "service/home.hpp"
+#include "service/listing_permissions.hpp"
+#include "service/permissions.hpp"
 #include "service/repo_creation.hpp"
 #include "service/repos.hpp"
 #include "store/permissions.hpp"
 #include "store/repo_groups.hpp"
+#include "store/visibility.hpp"
 
 namespace kallithea::service {
-namespace {
-
-Result<bool> has_global(db::Connection& conn, const std::vector<int64_t>& user_ids,
-                        std::string_view permission) {
-    store::Permissions perms(conn);
-    for (int64_t id : user_ids) {
-        auto names = perms.user_global(id);
-        if (!names)
-            return fail(std::move(names.error()));
-        for (const auto& name : *names)
-            if (name == permission)
-                return true;
-    }
-    return false;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<NewRepoForm> new_repository_form(App& app, const AuthUser& actor,
                                         std::optional<int64_t> parent_group) {
@@ -36,9 +24,6 @@ Result<NewRepoForm> new_repository_form(App& app, const AuthUser& actor,
     auto defaults = detail::load_repo_defaults(*conn);
     if (!defaults)
         return fail(std::move(defaults.error()));
-    auto grants = detail::load_default_grants(*conn);
-    if (!grants)
-        return fail(std::move(grants.error()));
     NewRepoForm form;
     form.types = {"git"};
     form.default_type = defaults->type;
@@ -52,12 +37,21 @@ Result<NewRepoForm> new_repository_form(App& app, const AuthUser& actor,
         for (auto& group : *groups)
             form.groups.push_back({group.group_id, std::move(group.group_name)});
     } else {
-        // Until repository group permissions land, non-admins create top-level repositories only.
-        auto allowed =
-            has_global(*conn, {grants->user_id, actor.user_id.value_or(0)}, "hg.create.repository");
+        auto allowed = has_global_permission(app, actor, "hg.create.repository");
         if (!allowed)
             return fail(std::move(allowed.error()));
         form.top_level_allowed = *allowed;
+        // Groups with group.write (one check per group: the form is rare, groups are few).
+        auto groups = store::RepoGroups(*conn).all();
+        if (!groups)
+            return fail(std::move(groups.error()));
+        for (auto& group : *groups) {
+            auto level = repo_group_level(app, actor, group.group_id);
+            if (!level)
+                return fail(std::move(level.error()));
+            if (perm::at_least(*level, perm::Level::write))
+                form.groups.push_back({group.group_id, std::move(group.group_name)});
+        }
     }
     if (!form.top_level_allowed && form.groups.empty())
         return fail(Errc::forbidden, "You may not create repositories");
@@ -75,15 +69,38 @@ Result<NewRepoForm> new_repository_form(App& app, const AuthUser& actor,
 Result<std::vector<AdminRepoItem>> administered_repositories(App& app, const AuthUser& actor) {
     if (!actor.authenticated())
         return std::vector<AdminRepoItem>{};
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto rows = store::Repositories(*conn).listing(actor.admin ? std::nullopt : actor.user_id);
-    if (!rows)
-        return fail(std::move(rows.error()));
+    std::vector<store::RepoListingRow> rows;
+    detail::GrantsByObject grants;
+    if (actor.admin) {
+        auto conn = app.pool().acquire();
+        if (!conn)
+            return fail(std::move(conn.error()));
+        auto all = store::Repositories(*conn).listing(std::nullopt);
+        if (!all)
+            return fail(std::move(all.error()));
+        rows = std::move(*all);
+    } else {
+        // Before taking a connection: the cached `default` user may need one of its own.
+        auto def = app.default_user();
+        if (!def)
+            return fail(std::move(def.error()));
+        auto conn = app.pool().acquire();
+        if (!conn)
+            return fail(std::move(conn.error()));
+        auto candidates =
+            store::Visibility(*conn).administration_candidates(*actor.user_id, def->user_id);
+        if (!candidates)
+            return fail(std::move(candidates.error()));
+        rows = std::move(candidates->repos);
+        grants = detail::fold_grants(candidates->grants, perm::Kind::repository);
+    }
     std::vector<AdminRepoItem> out;
-    out.reserve(rows->size());
-    for (auto& row : *rows) {
+    out.reserve(rows.size());
+    for (auto& row : rows) {
+        const perm::Level level = detail::repository_level(actor, row.owner_id, row.is_private,
+                                                           detail::grants_of(grants, row.repo_id));
+        if (level != perm::Level::admin)
+            continue;
         AdminRepoItem item;
         item.last_change = last_change_text(row.changeset_cache, row.updated_on);
         item.name = std::move(row.repo_name);

@@ -1,6 +1,8 @@
 // Creating and deleting repositories (service/repos.hpp).
 #include "service/repos.hpp"
 
+#include "service/permissions.hpp"
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -73,23 +75,6 @@ Result<std::string> resolve_type(const std::optional<std::string>& asked,
         return fail(Errc::invalid_argument,
                     fmt::format("Invalid repository type \"{}\" (git or hg)", *asked));
     return type;
-}
-
-// Admin, or hg.create.repository among the `default` user's and the user's own global grants.
-Result<bool> may_create_top_level(db::Connection& conn, const AuthUser& actor,
-                                  int64_t default_user_id) {
-    if (actor.admin)
-        return true;
-    store::Permissions perms(conn);
-    for (int64_t id : {default_user_id, actor.user_id.value_or(default_user_id)}) {
-        auto names = perms.user_global(id);
-        if (!names)
-            return fail(std::move(names.error()));
-        for (const auto& name : *names)
-            if (name == "hg.create.repository")
-                return true;
-    }
-    return false;
 }
 
 // Kallithea compares names case-insensitively; "x" and "x.git" would share a clone URL.
@@ -171,16 +156,6 @@ Checked<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const N
                               "The repository group does not exist");
         plan.full = (*group)->group_name + "/" + repo.name;
     }
-    if (!actor.admin) {
-        if (plan.full.find('/') != std::string::npos)
-            return field_fail("repo_group", Errc::forbidden,
-                              "You may not create repositories in repository groups");
-        auto allowed = may_create_top_level(conn, actor, grants->user_id);
-        if (!allowed)
-            return field_fail("", std::move(allowed.error()));
-        if (!*allowed)
-            return field_fail("", Errc::forbidden, "You may not create top-level repositories");
-    }
     if (auto st = check_repo_path(plan.full); !st)
         return field_fail("repo_name", std::move(st.error()));
     auto type = resolve_type(repo.type, *defaults);
@@ -258,6 +233,49 @@ Result<std::string> move_aside(const fs::path& path, const std::string& name) {
     return backup.string();
 }
 
+// Who may create what where (Kallithea): admins anywhere (missing groups are created);
+// others at the top level with hg.create.repository, inside an existing group with group.write
+// on it.
+Checked<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser& actor,
+                                  const NewRepo& repo) {
+    if (actor.admin)
+        return true;
+    store::RepoGroups groups(conn);
+    std::string full = repo.name;
+    if (repo.group_id) {
+        auto group = groups.by_id(*repo.group_id);
+        if (!group)
+            return field_fail("", std::move(group.error()));
+        if (!*group)
+            return field_fail("repo_group", Errc::invalid_argument,
+                              "The repository group does not exist");
+        full = (*group)->group_name + "/" + repo.name;
+    }
+    const auto slash = full.rfind('/');
+    if (slash == std::string::npos) {
+        auto allowed = has_global_permission(app, actor, "hg.create.repository");
+        if (!allowed)
+            return field_fail("", std::move(allowed.error()));
+        if (!*allowed)
+            return field_fail("", Errc::forbidden, "You may not create top-level repositories");
+        return true;
+    }
+    const std::string parent = full.substr(0, slash);
+    auto group = groups.by_name(parent);
+    if (!group)
+        return field_fail("", std::move(group.error()));
+    if (!*group)
+        return field_fail("repo_group", Errc::forbidden,
+                          fmt::format("The repository group {} does not exist", parent));
+    auto level = repo_group_level(app, actor, (*group)->group_id);
+    if (!level)
+        return field_fail("", std::move(level.error()));
+    if (!perm::at_least(*level, perm::Level::write))
+        return field_fail("repo_group", Errc::forbidden,
+                          fmt::format("You may not create repositories in {}", parent));
+    return true;
+}
+
 }  // namespace
 
 Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const NewRepo& repo,
@@ -272,6 +290,8 @@ Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const New
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
+    if (auto st = check_create_rights(app, *conn, actor, repo); !st)
+        return failed(std::move(st.error()));
     auto root = store::Ui(*conn).repo_root();
     if (!root)
         return fail(std::move(root.error()));

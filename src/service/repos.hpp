@@ -98,7 +98,8 @@ struct AdminRepoItem {
 };
 
 // The repository administration grid: every repository for admins; for others the ones they
-// administer (for now: own).
+// administer (repository.admin: owned, or granted to them or to an active user group they are
+// in). Empty for visitors who are not logged in.
 Result<std::vector<AdminRepoItem>> administered_repositories(App& app, const AuthUser& actor);
 
 struct ScanSummary {

@@ -100,4 +100,54 @@ Result<std::vector<GroupGrantRow>> RepoGroups::user_group_grants(int64_t group_i
     return out;
 }
 
+Status RepoGroups::update(int64_t group_id, std::string_view group_name,
+                          std::optional<int64_t> parent_id, std::string_view description) {
+    return conn_.exec(
+        "UPDATE groups SET group_name = ?, group_parent_id = ?, group_description = ? "
+        "WHERE group_id = ?",
+        group_name, parent_id, description, group_id);
+}
+
+Status RepoGroups::set_name(int64_t group_id, std::string_view group_name) {
+    return conn_.exec("UPDATE groups SET group_name = ? WHERE group_id = ?", group_name, group_id);
+}
+
+Status RepoGroups::remove(int64_t group_id) {
+    for (const char* sql : {"DELETE FROM user_repo_group_to_perm WHERE group_id = ?",
+                            "DELETE FROM users_group_repo_group_to_perm WHERE group_id = ?",
+                            "DELETE FROM groups WHERE group_id = ?"})
+        if (auto st = conn_.exec(sql, group_id); !st)
+            return st;
+    return ok();
+}
+
+Result<RepoGroups::ChildCounts> RepoGroups::count_children(int64_t group_id) {
+    auto repos =
+        conn_.scalar<int64_t>("SELECT count(*) FROM repositories WHERE group_id = ?", group_id);
+    if (!repos)
+        return fail(std::move(repos.error()));
+    auto groups =
+        conn_.scalar<int64_t>("SELECT count(*) FROM groups WHERE group_parent_id = ?", group_id);
+    if (!groups)
+        return fail(std::move(groups.error()));
+    return ChildCounts{repos->value_or(0), groups->value_or(0)};
+}
+
+Result<std::vector<RepoGroups::RepoPlace>> RepoGroups::repository_places() {
+    auto rows = conn_.query(
+        "SELECT repo_id, repo_name, group_id, private FROM repositories ORDER BY repo_id");
+    if (!rows)
+        return fail(std::move(rows.error()));
+    std::vector<RepoPlace> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows)
+        out.push_back({row.i64(0), row.text(1), row.opt_i64(2), row.boolean(3)});
+    return out;
+}
+
+Status RepoGroups::set_repository_name(int64_t repo_id, std::string_view repo_name) {
+    return conn_.exec("UPDATE repositories SET repo_name = ? WHERE repo_id = ?", repo_name,
+                      repo_id);
+}
+
 }  // namespace kallithea::store

@@ -55,6 +55,31 @@ public:
     Result<std::vector<GroupGrantRow>> user_grants(int64_t group_id);
     Result<std::vector<GroupGrantRow>> user_group_grants(int64_t group_id);
 
+    // Sets name, parent and description of one group (not its descendants).
+    Status update(int64_t group_id, std::string_view group_name, std::optional<int64_t> parent_id,
+                  std::string_view description);
+    // Renames one group (group_name only; moving subtrees renames each descendant).
+    Status set_name(int64_t group_id, std::string_view group_name);
+    // Deletes the group row and the grants on it. Several statements: run it in a transaction.
+    Status remove(int64_t group_id);
+    // Repositories and groups directly inside the group.
+    struct ChildCounts {
+        int64_t repositories = 0;
+        int64_t groups = 0;
+    };
+    Result<ChildCounts> count_children(int64_t group_id);
+
+    // Every repository's place in the group tree (for subtree moves and "apply to children").
+    struct RepoPlace {
+        int64_t repo_id = 0;
+        std::string repo_name;
+        std::optional<int64_t> group_id;
+        bool is_private = false;
+    };
+    Result<std::vector<RepoPlace>> repository_places();
+    // Renames a repository row (a repository inside a moved group).
+    Status set_repository_name(int64_t repo_id, std::string_view repo_name);
+
 private:
     db::Connection& conn_;
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,26 @@ std::string lower_ascii(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string like_pattern(std::string_view query) {
+    std::string out = "%";
+    for (char c : query) {
+        if (c == '%' || c == '_' || c == '\\')
+            out += '\\';
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out + "%";
+}
+
+Result<std::vector<UserObjectRef>> refs(Result<std::vector<db::Row>> rows) {
+    if (!rows)
+        return fail(std::move(rows.error()));
+    std::vector<UserObjectRef> out;
+    out.reserve(rows->size());
+    for (const db::Row& r : *rows)
+        out.push_back({r.i64(0), r.text(1)});
     return out;
 }
 
@@ -155,6 +176,159 @@ Result<std::vector<UserRow>> Users::list() {
     for (const db::Row& r : *rows)
         out.push_back(to_user(r));
     return out;
+}
+
+Result<UserPage> Users::search(std::string_view query, int64_t offset, int64_t limit) {
+    constexpr std::string_view kWhere =
+        "WHERE username <> 'default' AND (lower(username) LIKE ? ESCAPE '\\' OR "
+        "lower(firstname) LIKE ? ESCAPE '\\' OR lower(lastname) LIKE ? ESCAPE '\\' OR "
+        "lower(COALESCE(email, '')) LIKE ? ESCAPE '\\') ";
+    const std::string like = like_pattern(query);
+    auto total = conn_.scalar<int64_t>("SELECT COUNT(*) FROM users " + std::string(kWhere), like,
+                                       like, like, like);
+    if (!total)
+        return fail(std::move(total.error()));
+    auto rows = conn_.query(std::string(kSelect) + std::string(kWhere) +
+                                "ORDER BY lower(username), user_id LIMIT ? OFFSET ?",
+                            like, like, like, like, limit, offset);
+    if (!rows)
+        return fail(std::move(rows.error()));
+    UserPage page;
+    page.total = total->value_or(0);
+    for (const db::Row& r : *rows)
+        page.rows.push_back(to_user(r));
+    return page;
+}
+
+Status Users::update_profile(int64_t user_id, const UserProfile& profile) {
+    auto same_name = conn_.scalar<int64_t>(
+        "SELECT COUNT(*) FROM users WHERE lower(username) = lower(?) AND user_id <> ?",
+        profile.username, user_id);
+    if (!same_name)
+        return fail(std::move(same_name.error()));
+    if (same_name->value_or(0) > 0)
+        return fail(Errc::conflict,
+                    fmt::format("A user with username {} already exists", profile.username));
+    std::optional<std::string> email;
+    if (profile.email && !profile.email->empty())
+        email = lower_ascii(*profile.email);
+    if (email) {
+        auto taken = conn_.scalar<int64_t>(
+            "SELECT (SELECT COUNT(*) FROM users WHERE lower(email) = ? AND user_id <> ?) + "
+            "(SELECT COUNT(*) FROM user_email_map WHERE lower(email) = ?)",
+            *email, user_id, *email);
+        if (!taken)
+            return fail(std::move(taken.error()));
+        if (taken->value_or(0) > 0)
+            return fail(Errc::conflict, fmt::format("A user with email {} already exists", *email));
+    }
+    auto changed = conn_.exec_count(
+        "UPDATE users SET username = ?, firstname = ?, lastname = ?, email = ?, active = ?, "
+        "admin = ? WHERE user_id = ?",
+        profile.username, profile.firstname, profile.lastname, email, profile.active, profile.admin,
+        user_id);
+    if (!changed && changed.error().code == Errc::conflict)
+        return fail(Errc::conflict,
+                    fmt::format("A user with username {} or email {} already exists",
+                                profile.username, email.value_or("")),
+                    changed.error().detail);
+    return require_one(std::move(changed), user_id);
+}
+
+Status Users::set_api_key(int64_t user_id, std::string_view api_key) {
+    return require_one(
+        conn_.exec_count("UPDATE users SET api_key = ? WHERE user_id = ?", api_key, user_id),
+        user_id);
+}
+
+Result<std::vector<UserObjectRef>> Users::owned_repositories(int64_t user_id) {
+    return refs(conn_.query(
+        "SELECT repo_id, repo_name FROM repositories WHERE user_id = ? ORDER BY repo_name",
+        user_id));
+}
+
+Result<std::vector<UserObjectRef>> Users::owned_repo_groups(int64_t user_id) {
+    return refs(conn_.query(
+        "SELECT group_id, group_name FROM groups WHERE user_id = ? ORDER BY group_name", user_id));
+}
+
+Result<std::vector<UserObjectRef>> Users::owned_user_groups(int64_t user_id) {
+    return refs(
+        conn_.query("SELECT users_group_id, users_group_name FROM users_groups "
+                    "WHERE user_id = ? ORDER BY users_group_name",
+                    user_id));
+}
+
+Result<std::vector<UserObjectRef>> Users::member_of(int64_t user_id) {
+    return refs(
+        conn_.query("SELECT DISTINCT g.users_group_id, g.users_group_name FROM users_groups g "
+                    "JOIN users_groups_members m ON m.users_group_id = g.users_group_id "
+                    "WHERE m.user_id = ? ORDER BY g.users_group_name",
+                    user_id));
+}
+
+Result<std::vector<UserObjectRef>> Users::followed_repositories(int64_t user_id) {
+    return refs(
+        conn_.query("SELECT r.repo_id, r.repo_name FROM repositories r "
+                    "JOIN user_followings f ON f.follows_repository_id = r.repo_id "
+                    "WHERE f.user_id = ? ORDER BY r.repo_name",
+                    user_id));
+}
+
+Result<std::vector<UserObjectRef>> Users::related_repositories(int64_t user_id) {
+    return refs(
+        conn_.query("SELECT r.repo_id, r.repo_name FROM repositories r WHERE r.user_id = ? "
+                    "OR r.repo_id IN (SELECT repository_id FROM repo_to_perm WHERE user_id = ?) "
+                    "OR r.repo_id IN (SELECT p.repository_id FROM users_group_repo_to_perm p "
+                    "JOIN users_groups_members m ON m.users_group_id = p.users_group_id "
+                    "WHERE m.user_id = ?) ORDER BY r.repo_name",
+                    user_id, user_id, user_id));
+}
+
+Result<std::vector<std::string>> Users::authored_records(int64_t user_id) {
+    static constexpr std::pair<std::string_view, std::string_view> kKinds[] = {
+        {"gists", "SELECT COUNT(*) FROM gists WHERE user_id = ?"},
+        {"pull requests", "SELECT COUNT(*) FROM pull_requests WHERE user_id = ?"},
+        {"comments", "SELECT COUNT(*) FROM changeset_comments WHERE user_id = ?"},
+        {"review statuses", "SELECT COUNT(*) FROM changeset_statuses WHERE user_id = ?"},
+    };
+    std::vector<std::string> out;
+    for (const auto& [kind, sql] : kKinds) {
+        auto n = conn_.scalar<int64_t>(sql, user_id);
+        if (!n)
+            return fail(std::move(n.error()));
+        if (n->value_or(0) > 0)
+            out.emplace_back(kind);
+    }
+    return out;
+}
+
+Result<int64_t> Users::end_sessions(int64_t user_id, std::string_view keep_session_id) {
+    return conn_.exec_count("DELETE FROM web_sessions WHERE user_id = ? AND session_id <> ?",
+                            user_id, keep_session_id);
+}
+
+Status Users::remove(int64_t user_id) {
+    static constexpr std::string_view kDependents[] = {
+        "DELETE FROM web_sessions WHERE user_id = ?",
+        "DELETE FROM user_api_keys WHERE user_id = ?",
+        "DELETE FROM user_email_map WHERE user_id = ?",
+        "DELETE FROM user_ip_map WHERE user_id = ?",
+        "DELETE FROM user_ssh_keys WHERE user_id = ?",
+        "DELETE FROM user_to_perm WHERE user_id = ?",
+        "DELETE FROM repo_to_perm WHERE user_id = ?",
+        "DELETE FROM user_repo_group_to_perm WHERE user_id = ?",
+        "DELETE FROM user_user_group_to_perm WHERE user_id = ?",
+        "DELETE FROM users_groups_members WHERE user_id = ?",
+        "DELETE FROM user_followings WHERE user_id = ?",
+        "DELETE FROM user_followings WHERE follows_user_id = ?",
+        "DELETE FROM pull_request_reviewers WHERE user_id = ?",
+        "UPDATE user_logs SET user_id = NULL WHERE user_id = ?",
+    };
+    for (std::string_view sql : kDependents)
+        if (auto st = conn_.exec(sql, user_id); !st)
+            return st;
+    return require_one(conn_.exec_count("DELETE FROM users WHERE user_id = ?", user_id), user_id);
 }
 
 }  // namespace kallithea::store

@@ -1,4 +1,5 @@
-// Rows of Kallithea's `users` table: lookups, creation, password and last-login updates.
+// Rows of Kallithea's `users` table: lookups, creation, profile, password and last-login updates,
+// the admin grid's search, what a user owns or belongs to, and deleting an account.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,25 @@ struct NewUser {
     std::string api_key;  // "" -> a fresh 40-hex key
 };
 
+// Profile fields an administrator (or the user) may change.
+struct UserProfile {
+    std::string username, firstname, lastname;
+    std::optional<std::string> email;  // lower-cased on write; "" means NULL
+    bool active = true, admin = false;
+};
+
+// One page of the admin grid and how many users match in all.
+struct UserPage {
+    std::vector<UserRow> rows;
+    int64_t total = 0;
+};
+
+// A named object (repository, repository group, user group) found through a user.
+struct UserObjectRef {
+    int64_t id = 0;
+    std::string name;
+};
+
 // All functions fail with Errc::database on SQL errors; lookups give nullopt when nothing matches.
 class Users {
 public:
@@ -62,6 +82,44 @@ public:
     Result<int64_t> count();
     // Every user, by id.
     Result<std::vector<UserRow>> list();
+
+    // Users other than `default` whose username, first/last name or email contains `query`
+    // (case-insensitive; "" matches all), by username, `limit` rows from `offset`.
+    Result<UserPage> search(std::string_view query, int64_t offset, int64_t limit);
+
+    // Rewrites the profile fields. Errc::not_found for an unknown id; Errc::conflict "A user with
+    // username X already exists" / "A user with email X already exists" (other users' main or
+    // extra addresses, case-insensitive).
+    Status update_profile(int64_t user_id, const UserProfile& profile);
+    // Replaces the main API key. Errc::not_found for an unknown id.
+    Status set_api_key(int64_t user_id, std::string_view api_key);
+
+    // What the user owns, by name.
+    Result<std::vector<UserObjectRef>> owned_repositories(int64_t user_id);
+    Result<std::vector<UserObjectRef>> owned_repo_groups(int64_t user_id);
+    Result<std::vector<UserObjectRef>> owned_user_groups(int64_t user_id);
+    // User groups the user is a member of (active or not), by name.
+    Result<std::vector<UserObjectRef>> member_of(int64_t user_id);
+    // Repositories the user follows, by name.
+    Result<std::vector<UserObjectRef>> followed_repositories(int64_t user_id);
+    // Repositories the user owns or holds a grant on, directly or through any user group they
+    // are a member of, by name.
+    Result<std::vector<UserObjectRef>> related_repositories(int64_t user_id);
+
+    // Kinds of records the user authored that deleting the account would orphan: "gists",
+    // "pull requests", "comments", "review statuses" (those with at least one row).
+    Result<std::vector<std::string>> authored_records(int64_t user_id);
+
+    // Ends the user's web sessions except `keep_session_id` ("" ends all); returns how many.
+    Result<int64_t> end_sessions(int64_t user_id, std::string_view keep_session_id = {});
+
+    // Deletes the user and every row that only makes sense with it (sessions, grants, extra
+    // emails, IPs, API keys, SSH keys, group memberships, followings, notifications, review
+    // requests); journal entries keep the username but lose the link. The caller checks
+    // ownership and authored_records() first (left-over rows violate foreign keys:
+    // Errc::database then). Call inside a db::Transaction.
+    // Errc::not_found for an unknown id.
+    Status remove(int64_t user_id);
 
 private:
     Result<std::optional<UserRow>> one(std::string_view sql,

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "store/grants.hpp"
+#include "store/repositories.hpp"
+#include "store/sessions.hpp"
 #include "store/testing/store_test.hpp"
+#include "store/user_extras.hpp"
 
 namespace kallithea::store {
 namespace {
@@ -135,6 +139,169 @@ TEST_P(UsersTest, ListsInIdOrderAfterSeeding) {
     EXPECT_EQ((*all)[1].username, "admin");
     EXPECT_EQ((*all)[2].username, "Bob");
     EXPECT_EQ((*all)[2].user_id, 3);
+}
+
+TEST_P(UsersTest, SearchesAndPagesWithoutTheDefaultUser) {
+    seed();
+    Users users(conn());
+    for (int i = 0; i < 5; ++i) {
+        NewUser u = bob();
+        u.username = "user" + std::to_string(i);
+        u.email = "u" + std::to_string(i) + "@example.com";
+        u.firstname = i == 3 ? "Perc%nt" : "Name";
+        ASSERT_TRUE(users.create(u));
+    }
+    auto all = users.search("", 0, 50);
+    ASSERT_TRUE(all) << all.error().detail;
+    EXPECT_EQ(all->total, 6);  // admin + 5, never `default`
+    ASSERT_EQ(all->rows.size(), 6u);
+    EXPECT_EQ(all->rows[0].username, "admin");
+    auto page = users.search("USER", 2, 2);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 5);
+    ASSERT_EQ(page->rows.size(), 2u);
+    EXPECT_EQ(page->rows[0].username, "user2");
+    auto by_mail = users.search("u4@EXAMPLE", 0, 50);
+    ASSERT_TRUE(by_mail);
+    ASSERT_EQ(by_mail->rows.size(), 1u);
+    EXPECT_EQ(by_mail->rows[0].username, "user4");
+    auto literal = users.search("%", 0, 50);  // LIKE wildcards are literal
+    ASSERT_TRUE(literal);
+    ASSERT_EQ(literal->rows.size(), 1u);
+    EXPECT_EQ(literal->rows[0].username, "user3");
+    EXPECT_EQ(users.search("default", 0, 50)->total, 0);
+}
+
+TEST_P(UsersTest, UpdatesProfileAndRefusesTakenNamesAndEmails) {
+    Users users(conn());
+    auto id = users.create(bob());
+    NewUser other = bob();
+    other.username = "alice";
+    other.email = "alice@example.com";
+    auto alice = users.create(other);
+    ASSERT_TRUE(id && alice);
+    ASSERT_TRUE(UserEmails(conn()).add(*alice, "ali@example.org"));
+
+    UserProfile p;
+    p.username = "Robert";
+    p.firstname = "Rob";
+    p.lastname = "B";
+    p.email = "ROB@example.com";
+    p.active = false;
+    p.admin = true;
+    ASSERT_TRUE(users.update_profile(*id, p));
+    auto u = *users.by_id(*id);
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->username, "Robert");
+    EXPECT_EQ(u->email, std::optional<std::string>("rob@example.com"));
+    EXPECT_FALSE(u->active);
+    EXPECT_TRUE(u->admin);
+    // Keeping one's own name and address is fine.
+    EXPECT_TRUE(users.update_profile(*id, p));
+
+    UserProfile taken = p;
+    taken.username = "ALICE";
+    auto dup = users.update_profile(*id, taken);
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, Errc::conflict);
+    EXPECT_EQ(dup.error().message, "A user with username ALICE already exists");
+    taken = p;
+    taken.email = "Alice@Example.com";
+    EXPECT_EQ(users.update_profile(*id, taken).error().code, Errc::conflict);
+    taken.email = "ali@example.org";
+    EXPECT_EQ(users.update_profile(*id, taken).error().code, Errc::conflict);
+    UserProfile unknown;
+    unknown.username = "nobody";
+    EXPECT_EQ(users.update_profile(*alice + 100, unknown).error().code, Errc::not_found);
+
+    ASSERT_TRUE(users.set_api_key(*id, std::string(40, 'c')));
+    EXPECT_EQ((*users.by_id(*id))->api_key, std::string(40, 'c'));
+}
+
+TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
+    seed();
+    Users users(conn());
+    auto id = users.create(bob());
+    ASSERT_TRUE(id);
+    NewRepoRow repo;
+    repo.repo_name = "bobs";
+    repo.repo_type = "git";
+    repo.owner_id = *id;
+    auto repo_id = Repositories(conn()).create(repo);
+    ASSERT_TRUE(repo_id) << repo_id.error().detail;
+    auto group = conn().insert(
+        "INSERT INTO users_groups (users_group_name, user_group_description, users_group_active, "
+        "user_id, created_on) VALUES (?, ?, ?, ?, ?)",
+        "users_group_id", "devs", "", true, int64_t{2}, "2024-01-01 00:00:00.000000");
+    ASSERT_TRUE(group);
+    ASSERT_TRUE(conn().exec(
+        "INSERT INTO users_groups_members (users_group_id, user_id) VALUES (?, ?)", *group, *id));
+    ASSERT_TRUE(
+        conn().exec("INSERT INTO user_followings (user_id, follows_repository_id, "
+                    "follows_from) VALUES (?, ?, ?)",
+                    *id, *repo_id, "2024-01-01 00:00:00.000000"));
+
+    auto owned = users.owned_repositories(*id);
+    ASSERT_TRUE(owned);
+    ASSERT_EQ(owned->size(), 1u);
+    EXPECT_EQ((*owned)[0].name, "bobs");
+    EXPECT_TRUE(users.owned_repo_groups(*id)->empty());
+    EXPECT_EQ(users.owned_user_groups(2)->size(), 1u);
+    ASSERT_EQ(users.member_of(*id)->size(), 1u);
+    EXPECT_EQ((*users.member_of(*id))[0].name, "devs");
+    ASSERT_EQ(users.followed_repositories(*id)->size(), 1u);
+    EXPECT_EQ(users.related_repositories(*id)->size(), 1u);
+
+    // A group grant makes admin's repository related to bob.
+    NewRepoRow other = repo;
+    other.repo_name = "shared";
+    other.owner_id = 2;
+    auto shared = Repositories(conn()).create(other);
+    ASSERT_TRUE(shared);
+    ASSERT_TRUE(Grants(conn()).set(GrantObject::repository, *shared, Grantee::user_group, *group,
+                                   "repository.write"));
+    EXPECT_EQ(users.related_repositories(*id)->size(), 2u);
+
+    // Sessions: all but one, then all.
+    Sessions sessions(conn());
+    for (std::string sid : {"s1", "s2", "s3"}) {
+        SessionRow s;
+        s.session_id = sid;
+        s.user_id = *id;
+        s.csrf_token = "t";
+        s.created_on = 1;
+        s.expires_on = 4000000000;
+        ASSERT_TRUE(sessions.create(s));
+    }
+    EXPECT_EQ(*users.end_sessions(*id, "s2"), 2);
+    EXPECT_TRUE(*sessions.get("s2"));
+
+    // Deleting: the repository row still references bob, so give it away first.
+    ASSERT_TRUE(conn().exec("UPDATE repositories SET user_id = 2 WHERE repo_id = ?", *repo_id));
+    ASSERT_TRUE(UserEmails(conn()).add(*id, "extra@example.com"));
+    ASSERT_TRUE(UserIps(conn()).add(*id, "10.0.0.0/8"));
+    ASSERT_TRUE(UserApiKeys(conn()).add(*id, "ci", -1));
+    ASSERT_TRUE(Grants(conn()).set_global(Grantee::user, *id, "hg.create.repository"));
+    ASSERT_TRUE(Grants(conn()).set(GrantObject::repository, *shared, Grantee::user, *id,
+                                   "repository.read"));
+    EXPECT_TRUE(users.authored_records(*id)->empty());
+    ASSERT_TRUE(
+        conn().exec("INSERT INTO gists (gist_access_id, gist_description, user_id, "
+                    "gist_expires, gist_type, created_on, modified_at) VALUES "
+                    "('g1', '', ?, -1, 'public', ?, ?)",
+                    *id, "2024-01-01 00:00:00.000000", "2024-01-01 00:00:00.000000"));
+    EXPECT_EQ(*users.authored_records(*id), std::vector<std::string>{"gists"});
+    ASSERT_TRUE(conn().exec("DELETE FROM gists"));
+    ASSERT_TRUE(users.remove(*id));
+    EXPECT_FALSE(*users.by_id(*id));
+    EXPECT_FALSE(*sessions.get("s2"));
+    for (std::string_view table : {"user_email_map", "user_ip_map", "user_api_keys", "user_to_perm",
+                                   "repo_to_perm", "users_groups_members", "user_followings"})
+        EXPECT_EQ(*conn().scalar<int64_t>(
+                      "SELECT COUNT(*) FROM " + std::string(table) + " WHERE user_id = ?", *id),
+                  std::optional<int64_t>(0))
+            << table;
+    EXPECT_EQ(users.remove(*id).error().code, Errc::not_found);
 }
 
 KALLITHEA_STORE_DIALECTS(UsersTest);

@@ -8,8 +8,6 @@
 namespace kallithea::web {
 namespace {
 
-constexpr std::string_view kFlashCookie = "kallithea_flash";
-
 std::string flash_cookie(const Ctx& ctx, std::string_view value, int max_age) {
     std::string path = ctx.req.script_name.empty() ? "/" : ctx.req.script_name;
     std::string out = std::string(kFlashCookie) + "=" + std::string(value) + "; Path=" + path +

@@ -17,6 +17,9 @@
 
 namespace kallithea::web {
 
+// The cookie carrying a one-time message to the next page (Ctx::redirect_flash).
+inline constexpr std::string_view kFlashCookie = "kallithea_flash";
+
 struct Ctx {
     http::Request& req;
     service::App& app;

@@ -31,6 +31,9 @@ struct RouteDef {
     std::string pattern;  // http::Router syntax
     Need need = Need::undeclared;
     PageHandler handler = nullptr;
+    // GET responses may be served from the page cache (repository pages whose content depends
+    // only on the address, the visitor and the repository's state; see site.cpp).
+    bool cached = false;
 };
 
 const std::vector<RouteDef>& route_table();

@@ -10,6 +10,7 @@
 #include "perm/levels.hpp"
 #include "service/permissions.hpp"
 #include "service/repo_access.hpp"
+#include "service/repo_state.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -43,12 +44,12 @@ std::string explanation_for(int status) {
     }
 }
 
-http::Response redirect_to_login(const Ctx& ctx) {
-    std::string target = ctx.req.path;
-    if (!ctx.req.raw_query.empty())
-        target += "?" + ctx.req.raw_query;
-    return http::Response::redirect(ctx.url("/_admin/login?came_from=") +
-                                    http::percent_encode(target, true));
+http::Response redirect_to_login(const http::Request& req) {
+    std::string target = req.path;
+    if (!req.raw_query.empty())
+        target += "?" + req.raw_query;
+    return http::Response::redirect(
+        req.script_name + "/_admin/login?came_from=" + http::percent_encode(target, true));
 }
 
 std::optional<perm::Level> repo_need(Need need) {
@@ -72,7 +73,7 @@ http::Response refusal(const Ctx& ctx, const Site& site, const Error& error,
         return site.error_page(404, ctx.req.request_id);
     if (error.code == Errc::forbidden) {
         if (!ctx.session.user.authenticated())
-            return redirect_to_login(ctx);
+            return redirect_to_login(ctx.req);
         return site.error_page(403, ctx.req.request_id);
     }
     log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
@@ -85,7 +86,7 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
     const service::AuthUser& user = ctx.session.user;
     if (auto level = repo_need(need)) {
         if (user.nobody())
-            return redirect_to_login(ctx);
+            return redirect_to_login(ctx.req);
         auto repo = service::authorize_repository(ctx.app, user, ctx.params["repo"], *level);
         if (!repo)
             return refusal(ctx, site, repo.error(), "repository access");
@@ -94,7 +95,7 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
     }
     if (need == Need::group_read || need == Need::group_admin) {
         if (user.nobody())
-            return redirect_to_login(ctx);
+            return redirect_to_login(ctx.req);
         auto group = service::authorize_repo_group(
             ctx.app, user, ctx.params["group"],
             need == Need::group_admin ? perm::Level::admin : perm::Level::read);
@@ -105,7 +106,7 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
     }
     if (need == Need::usergroup_admin) {
         if (!user.authenticated())
-            return redirect_to_login(ctx);
+            return redirect_to_login(ctx.req);
         int64_t id = 0;
         const std::string& text = ctx.params["id"];
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -129,15 +130,15 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
             return std::nullopt;
         case Need::site_read:
             if (user.nobody())
-                return redirect_to_login(ctx);
+                return redirect_to_login(ctx.req);
             return std::nullopt;
         case Need::login:
             if (!user.authenticated())
-                return redirect_to_login(ctx);
+                return redirect_to_login(ctx.req);
             return std::nullopt;
         case Need::admin:
             if (!user.authenticated())
-                return redirect_to_login(ctx);
+                return redirect_to_login(ctx.req);
             if (!user.admin)
                 return site.error_page(403, ctx.req.request_id);
             return std::nullopt;
@@ -169,6 +170,17 @@ std::string session_cookie_value(const http::Request& request, const std::string
 Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
     for (const auto& route : route_table())
         router_.add(route.methods, route.pattern);
+    // `page_cache.size_mb` (our addition; 0 disables): rendered repository pages kept in memory.
+    size_t megabytes = 64;
+    const auto& ini = app_->config().app;
+    if (auto it = ini.find("page_cache.size_mb"); it != ini.end()) {
+        size_t value = 0;
+        const auto [end, ec] =
+            std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+        if (ec == std::errc() && end == it->second.data() + it->second.size())
+            megabytes = value;
+    }
+    cache_ = std::make_unique<ResponseCache>(megabytes << 20, std::chrono::seconds(30));
 }
 
 http::Response Site::error_page(int status, const std::string& request_id) const {
@@ -197,6 +209,12 @@ http::Response Site::handle(http::Request& request) {
             return true;
         });
     if (!lookup.match) {
+        // With anonymous access off, strangers learn nothing about what exists: every address
+        // but the login page sends them to log in.
+        auto session = service::resolve_session(
+            *app_, session_cookie_value(request, app_->config().session_key));
+        if (session && session->user.nobody())
+            return redirect_to_login(request);
         http::Response response = error_page(lookup.path_matched ? 405 : 404, request.request_id);
         if (lookup.path_matched)
             response.headers.set("Allow", "GET, HEAD, POST");
@@ -257,7 +275,23 @@ http::Response Site::handle(http::Request& request) {
     }
     if (auto refused = gate(ctx, route.need, *this))
         return std::move(*refused);
+    // Cached repository pages: the gate above has run (permissions are never cached).
+    std::string cache_key;
+    if (route.cached && ctx.repo && request.method == http::Method::get && cache_->enabled() &&
+        session_cookie_value(request, std::string(kFlashCookie)).empty()) {
+        cache_key = route.pattern + '\n' + request.script_name + '\n' + request.path + '?' +
+                    request.raw_query + '\n' + std::string(request.header("Host")) + '\n' +
+                    std::string(request.header("X-Partial-XHR")) + '\n' +
+                    (ctx.https ? "https" : "http") + '\n' + ctx.session.id + '\n' +
+                    std::to_string(static_cast<int>(ctx.repo->level)) + '\n' +
+                    service::repo_state_token(*ctx.repo);
+        if (auto hit = cache_->get(cache_key))
+            return *hit;
+    }
     http::Response response = route.handler(ctx);
+    if (!cache_key.empty() && response.status == 200 && !response.stream &&
+        !response.headers.has("Set-Cookie"))
+        cache_->put(cache_key, response);
     if (response.status >= 400 && response.body.empty() && !response.stream)
         return error_page(response.status, request.request_id);
     return response;

@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "service/app.hpp"
+#include "web/response_cache.hpp"
 
 namespace kallithea::web {
 
@@ -21,6 +22,7 @@ public:
 private:
     std::shared_ptr<service::App> app_;
     http::Router router_;
+    std::unique_ptr<ResponseCache> cache_;
 };
 
 // Name of the session cookie (`session.key`, default "kallithea").

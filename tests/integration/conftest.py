@@ -155,6 +155,10 @@ def make_repo(srv, name, private=False, description="", owner="admin", downloads
                          "user_id, created_on) VALUES (?, ?, '', ?, ?)",
                          (group, parent, owner_id, now))
         parent = cur.lastrowid
+        # Every group has a row for the `default` user, as Kallithea writes it.
+        db.execute("INSERT INTO user_repo_group_to_perm (user_id, group_id, permission_id) "
+                   "SELECT (SELECT user_id FROM users WHERE username='default'), ?, "
+                   "permission_id FROM permissions WHERE permission_name='group.read'", (parent,))
         Path(root, group).mkdir(parents=True, exist_ok=True)
     path = Path(root, name)
     subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)

@@ -1,0 +1,229 @@
+// Implementation of service/registration.hpp.
+#include "service/registration.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "auth/hmac.hpp"
+#include "auth/password.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "db/pool.hpp"
+#include "db/transaction.hpp"
+#include "service/mail.hpp"
+#include "store/grants.hpp"
+#include "store/sessions.hpp"
+#include "store/users.hpp"
+
+namespace kallithea::service {
+namespace {
+
+std::string url_encode(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> admin_addresses(db::Connection& conn) {
+    std::vector<std::string> out;
+    auto users = store::Users(conn).list();
+    if (!users)
+        return out;
+    for (const auto& user : *users)
+        if (user.admin && user.active && user.email && !user.email->empty())
+            out.push_back(*user.email);
+    return out;
+}
+
+const Error& invalid_link_error() {
+    static const Error error{
+        Errc::invalid_argument, "This password reset link is invalid or has expired.", {}};
+    return error;
+}
+
+// The account a valid link belongs to.
+Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_view email,
+                                    std::string_view timestamp, std::string_view token,
+                                    std::string_view nonce) {
+    int64_t when = 0;
+    const auto [end, ec] =
+        std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), when);
+    const int64_t now = timefmt::unix_now();
+    if (ec != std::errc() || end != timestamp.data() + timestamp.size() || when > now + 60 ||
+        now - when > kResetTokenLifetime || email.empty() || token.size() != 40)
+        return fail(invalid_link_error());
+    auto user = store::Users(conn).by_email(email);
+    if (!user)
+        return fail(std::move(user.error()));
+    if (!*user || !(*user)->active || (*user)->username == "default" ||
+        (*user)->extern_type.value_or("internal") != "internal")
+        return fail(invalid_link_error());
+    const std::string expected =
+        password_reset_token(app, (*user)->user_id, (*user)->password, email, when, nonce);
+    if (!auth::constant_time_equal(expected, token))
+        return fail(invalid_link_error());
+    return std::move(**user);
+}
+
+}  // namespace
+
+Result<std::string> registration_mode(App& app) {
+    auto def = app.default_user();
+    if (!def)
+        return fail(std::move(def.error()));
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto names = store::Grants(*conn).global(store::Grantee::user, def->user_id);
+    if (!names)
+        return fail(std::move(names.error()));
+    std::string mode = "hg.register.none";
+    for (const char* value : {"hg.register.manual_activate", "hg.register.auto_activate"})
+        if (std::find(names->begin(), names->end(), value) != names->end())
+            mode = value;
+    return mode;
+}
+
+Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
+                                 std::string* failed_field) {
+    auto mode = registration_mode(app);
+    if (!mode)
+        return fail(std::move(mode.error()));
+    if (*mode == "hg.register.none" && !by_admin)
+        return fail(Errc::forbidden, "Registration is disabled");
+    account.active = *mode == "hg.register.auto_activate";
+    account.admin = false;
+    account.extern_type = "internal";
+    auto id = create_user(app, account, failed_field);
+    if (!id)
+        return fail(std::move(id.error()));
+    log::info("registered new user {} (id {}, {})", account.username, *id,
+              account.active ? "active" : "awaiting activation");
+    if (auto conn = app.pool().acquire()) {
+        Mail mail;
+        mail.to = admin_addresses(*conn);
+        mail.subject = fmt::format("New user registration: {}", account.username);
+        mail.body = fmt::format(
+            "A new user has registered.\n\nUsername: {}\nFull name: {} {}\nEmail: {}\n"
+            "Status: {}\n",
+            account.username, account.firstname, account.lastname, account.email,
+            account.active ? "active" : "inactive, awaiting activation by an administrator");
+        (void)send_mail(app.config(), mail);  // failures are logged; the account exists
+    }
+    return Registered{*id, account.active};
+}
+
+std::string password_reset_token(App& app, int64_t user_id, std::string_view password_hash,
+                                 std::string_view email, int64_t timestamp,
+                                 std::string_view nonce) {
+    std::string secret = app.config().app_instance_uuid;
+    if (secret.empty())
+        secret = app.config().session_secret;
+    std::string key = secret;
+    key += '\0';
+    key += password_hash;
+    std::string message(nonce);
+    message += '\0';
+    message += std::to_string(user_id);
+    message += '\0';
+    message += email;
+    message += '\0';
+    message += std::to_string(timestamp);
+    return auth::hmac_sha1_hex(key, message);
+}
+
+Status request_password_reset(App& app, std::string_view email, std::string_view nonce,
+                              std::string_view base_url) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto user = store::Users(*conn).by_email(email);
+    if (!user)
+        return fail(std::move(user.error()));
+    if (!*user || !(*user)->active || (*user)->username == "default") {
+        log::info("password reset requested for unknown or inactive address {}", email);
+        return ok();
+    }
+    const store::UserRow& row = **user;
+    Mail mail;
+    mail.to = {std::string(email)};
+    mail.subject = "Password reset link";
+    if (row.extern_type.value_or("internal") != "internal") {
+        mail.body = fmt::format(
+            "Hello {},\n\nSomeone asked to reset the password of your account. Your password is "
+            "managed by an external authentication service ({}), so it cannot be reset here; "
+            "please contact your administrator.\n",
+            row.username, row.extern_type.value_or(""));
+        return send_mail(app.config(), mail);
+    }
+    const int64_t timestamp = timefmt::unix_now();
+    const std::string token =
+        password_reset_token(app, row.user_id, row.password, email, timestamp, nonce);
+    const std::string link =
+        fmt::format("{}/_admin/password_reset_confirmation?email={}&timestamp={}&token={}",
+                    base_url, url_encode(email), timestamp, token);
+    mail.body = fmt::format(
+        "Hello {},\n\nWe received a request to create a new password for your account.\n\n"
+        "You can generate it by clicking the following URL (valid for 24 hours, in the same "
+        "browser you asked from):\n\n{}\n\nPlease ignore this email if you did not request a new "
+        "password.\n",
+        row.username, link);
+    return send_mail(app.config(), mail);
+}
+
+Result<int64_t> check_password_reset(App& app, std::string_view email, std::string_view timestamp,
+                                     std::string_view token, std::string_view nonce) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto user = checked_user(app, *conn, email, timestamp, token, nonce);
+    if (!user)
+        return fail(std::move(user.error()));
+    return user->user_id;
+}
+
+Status complete_password_reset(App& app, std::string_view email, std::string_view timestamp,
+                               std::string_view token, std::string_view nonce,
+                               std::string_view new_password, bool* bad_password) {
+    if (bad_password)
+        *bad_password = false;
+    if (auto st = validate_password(new_password); !st) {
+        if (bad_password)
+            *bad_password = true;
+        return st;
+    }
+    auto hash = auth::hash_password(new_password);
+    if (!hash)
+        return fail(std::move(hash.error()));
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto tx = db::Transaction::begin(*conn);
+    if (!tx)
+        return fail(std::move(tx.error()));
+    auto user = checked_user(app, *conn, email, timestamp, token, nonce);
+    if (!user)
+        return fail(std::move(user.error()));
+    if (auto st = store::Users(*conn).set_password(user->user_id, *hash); !st)
+        return st;
+    if (auto ended = store::Sessions(*conn).remove_for_user(user->user_id); !ended)
+        return fail(std::move(ended.error()));
+    if (auto st = tx->commit(); !st)
+        return st;
+    log::info("password of {} reset by email link", user->username);
+    return ok();
+}
+
+}  // namespace kallithea::service

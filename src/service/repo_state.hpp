@@ -1,0 +1,19 @@
+// A cheap fingerprint of a repository's state, for caches of pages computed from it: changes
+// whenever its refs change (a push through this server, or any update that touches HEAD,
+// packed-refs or the top-level refs/heads and refs/tags directories) or its database row does.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "service/repo_access.hpp"
+
+namespace kallithea::service {
+
+// A few stat() calls; no repository is opened.
+std::string repo_state_token(const RepoInfo& repo);
+
+// Marks a repository as changed by this process (pushes); part of the token.
+void bump_repo_generation(int64_t repo_id);
+
+}  // namespace kallithea::service

@@ -1,0 +1,284 @@
+"""Self-registration (/_admin/register) and password reset by email."""
+import re
+import time
+
+import requests
+
+from conftest import ADMIN_PASSWORD, csrf_token, login, make_user, wait_until
+
+
+def set_register(srv, mode):
+    db = srv.db()
+    db.execute("DELETE FROM user_to_perm WHERE user_id=(SELECT user_id FROM users WHERE "
+               "username='default') AND permission_id IN (SELECT permission_id FROM permissions "
+               "WHERE permission_name LIKE 'hg.register.%')")
+    db.execute("INSERT INTO user_to_perm (user_id, permission_id) SELECT (SELECT user_id FROM "
+               "users WHERE username='default'), permission_id FROM permissions WHERE "
+               "permission_name=?", (mode,))
+    db.commit()
+
+
+def register(srv, session=None, **fields):
+    data = {"username": "newbie", "password": "newbie-pass-1",
+            "password_confirmation": "newbie-pass-1", "email": "newbie@example.com",
+            "firstname": "New", "lastname": "Bie"}
+    data.update(fields)
+    return (session or requests).post(srv.url + "/_admin/register", data=data,
+                                      allow_redirects=False)
+
+
+def logged_in(srv, username, password):
+    s = login(srv.url, username, password)
+    return f'data-username="{username}"' in s.get(srv.url + "/").text
+
+
+def test_registration_disabled(server):
+    set_register(server, "hg.register.none")
+    r = requests.get(server.url + "/_admin/register")
+    assert r.status_code == 404 and "disabled" in r.text
+    assert register(server).status_code == 404
+    assert server.db().execute("SELECT count(*) FROM users WHERE username='newbie'").fetchone()[0] == 0
+    # admins may always use the page
+    s = login(server.url, "admin", ADMIN_PASSWORD)
+    assert s.get(server.url + "/_admin/register").status_code == 200
+
+
+def test_manual_activation(server):
+    set_register(server, "hg.register.manual_activate")
+    page = requests.get(server.url + "/_admin/register")
+    assert page.status_code == 200 and 'name="password_confirmation"' in page.text
+    r = register(server)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/_admin/login")
+    row = server.db().execute("SELECT active, admin, email, firstname, lastname FROM users WHERE "
+                              "username='newbie'").fetchone()
+    assert row == (0, 0, "newbie@example.com", "New", "Bie")
+    assert not logged_in(server, "newbie", "newbie-pass-1")
+    # the admins were told
+    wait_until(lambda: "New user registration: newbie" in server.log(), what="admin mail")
+    assert "admin@example.com" in server.log()
+
+
+def test_flash_after_registration_mentions_activation(server):
+    set_register(server, "hg.register.manual_activate")
+    s = requests.Session()
+    r = register(server, session=s)
+    page = s.get(server.url + r.headers["Location"])
+    assert "activation" in page.text
+
+
+def test_auto_activation(server):
+    set_register(server, "hg.register.auto_activate")
+    r = register(server)
+    assert r.status_code == 303
+    assert server.db().execute("SELECT active FROM users WHERE username='newbie'").fetchone()[0] == 1
+    assert logged_in(server, "newbie", "newbie-pass-1")
+
+
+def test_works_with_anonymous_access_off(private_server):
+    set_register(private_server, "hg.register.auto_activate")
+    assert requests.get(private_server.url + "/_admin/register",
+                        allow_redirects=False).status_code == 200
+    assert register(private_server).status_code == 303
+    assert logged_in(private_server, "newbie", "newbie-pass-1")
+
+
+def test_bad_inputs_are_form_errors(server):
+    set_register(server, "hg.register.auto_activate")
+    cases = [
+        ({"username": "bad name!"}, "username"),
+        ({"username": "admin"}, "username"),
+        ({"username": "default"}, "username"),
+        ({"email": "nope"}, "email"),
+        ({"email": "admin@example.com"}, "email"),
+        ({"password": "abc", "password_confirmation": "abc"}, "password"),
+        ({"password_confirmation": "different-1"}, "password_confirmation"),
+    ]
+    for fields, field in cases:
+        r = register(server, **fields)
+        assert r.status_code == 200, fields
+        assert f'data-error="{field}"' in r.text, (fields, r.text[:2000])
+        # the posted values are kept (not the passwords)
+        assert 'value="New"' in r.text
+        assert "newbie-pass-1" not in r.text
+    assert server.db().execute("SELECT count(*) FROM users WHERE username IN "
+                               "('newbie', 'bad name!')").fetchone()[0] == 0
+
+
+LINK = re.compile(r"(http://[^\s]+/_admin/password_reset_confirmation\?[^\s]+)")
+
+
+def request_reset(srv, email, session):
+    page = session.get(srv.url + "/_admin/password_reset")
+    assert page.status_code == 200
+    before = len(LINK.findall(srv.log()))
+    r = session.post(srv.url + "/_admin/password_reset", data={"email": email},
+                     allow_redirects=False)
+    assert r.status_code == 303
+    return before
+
+
+def test_password_reset_flow(server):
+    make_user(server, "forgetful", password="old-pass-1", email="forgetful@example.com")
+    s = requests.Session()
+    before = request_reset(server, "forgetful@example.com", s)
+    link = wait_until(lambda: LINK.findall(server.log())[before:], what="reset mail")[0]
+    assert "email=forgetful%40example.com" in link
+    # also logged in elsewhere: that session ends with the reset
+    other = login(server.url, "forgetful", "old-pass-1")
+    assert 'data-username="forgetful"' in other.get(server.url + "/").text
+
+    # a tampered token fails
+    bad = re.sub(r"token=([0-9a-f])", lambda m: "token=" + ("0" if m.group(1) != "0" else "1"),
+                 link)
+    r = s.get(bad)
+    assert r.status_code == 400 and 'data-error="token"' in r.text
+    # the link does not work in another browser
+    assert requests.get(link).status_code == 400
+
+    form = s.get(link)
+    assert form.status_code == 200 and 'name="password_confirm"' in form.text
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.text))
+    data = {k: v for k, v in hidden.items() if k in ("email", "timestamp", "token")}
+    # mismatch and too short are form errors
+    r = s.post(server.url + "/_admin/password_reset_confirmation",
+               data=dict(data, password="new-pass-1", password_confirm="other-pass-1"))
+    assert r.status_code == 200 and 'data-error="password_confirm"' in r.text
+    r = s.post(server.url + "/_admin/password_reset_confirmation",
+               data=dict(data, password="abc", password_confirm="abc"))
+    assert r.status_code == 200 and 'data-error="password"' in r.text
+    r = s.post(server.url + "/_admin/password_reset_confirmation",
+               data=dict(data, password="new-pass-1", password_confirm="new-pass-1"),
+               allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/_admin/login")
+
+    assert 'data-username="forgetful"' not in other.get(server.url + "/").text
+    assert not logged_in(server, "forgetful", "old-pass-1")
+    assert logged_in(server, "forgetful", "new-pass-1")
+    # the link works only once
+    assert s.get(link).status_code == 400
+    r = s.post(server.url + "/_admin/password_reset_confirmation",
+               data=dict(data, password="third-pass-1", password_confirm="third-pass-1"))
+    assert r.status_code == 400
+    assert logged_in(server, "forgetful", "new-pass-1")
+
+
+def test_unknown_address_gets_the_same_answer(server):
+    make_user(server, "known", email="known@example.com")
+    s = requests.Session()
+    s.get(server.url + "/_admin/password_reset")
+    known = s.post(server.url + "/_admin/password_reset", data={"email": "known@example.com"})
+    unknown = s.post(server.url + "/_admin/password_reset", data={"email": "ghost@example.com"})
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda text: text.replace("known@example.com", "").replace("ghost@example.com", "")
+    assert strip(known.text) == strip(unknown.text)
+    time.sleep(0.2)
+    assert "ghost@example.com" not in "".join(LINK.findall(server.log()))
+
+
+def test_external_accounts_get_no_link(server):
+    make_user(server, "ldapuser", email="ldap@example.com")
+    db = server.db()
+    db.execute("UPDATE users SET extern_type='ldap' WHERE username='ldapuser'")
+    db.commit()
+    s = requests.Session()
+    before = len(LINK.findall(server.log()))
+    s.get(server.url + "/_admin/password_reset")
+    s.post(server.url + "/_admin/password_reset", data={"email": "ldap@example.com"})
+    wait_until(lambda: "managed by an external" in server.log(), what="mail")
+    assert len(LINK.findall(server.log())) == before
+
+
+class FakeSmtp:
+    """A minimal SMTP server on a thread that records AUTH and the messages it receives."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.port = self.sock.getsockname()[1]
+        self.messages = []
+        self.auth = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import base64
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            f = conn.makefile("rb")
+            send = lambda line: conn.sendall(line.encode() + b"\r\n")
+            send("220 fake ESMTP")
+            rcpt, mail_from = [], None
+            while True:
+                line = f.readline().decode().rstrip("\r\n")
+                if not line:
+                    break
+                cmd = line.upper()
+                if cmd.startswith("EHLO"):
+                    send("250-fake")
+                    send("250 AUTH LOGIN")
+                elif cmd == "AUTH LOGIN":
+                    send("334 VXNlcm5hbWU6")
+                    user = base64.b64decode(f.readline().strip()).decode()
+                    send("334 UGFzc3dvcmQ6")
+                    password = base64.b64decode(f.readline().strip()).decode()
+                    self.auth.append((user, password))
+                    send("235 ok")
+                elif cmd.startswith("MAIL FROM:"):
+                    mail_from = line[10:]
+                    send("250 ok")
+                elif cmd.startswith("RCPT TO:"):
+                    rcpt.append(line[8:])
+                    send("250 ok")
+                elif cmd == "DATA":
+                    send("354 go")
+                    data = []
+                    while True:
+                        l = f.readline().decode()
+                        if l in (".\r\n", ""):
+                            break
+                        data.append(l[1:] if l.startswith("..") else l)
+                    self.messages.append((mail_from, rcpt, "".join(data)))
+                    send("250 queued")
+                elif cmd == "QUIT":
+                    send("221 bye")
+                    break
+                else:
+                    send("500 what")
+            conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def test_mail_goes_through_smtp(tmp_path):
+    from conftest import Server, make_instance
+    smtp = FakeSmtp()
+    try:
+        ini, port = make_instance(tmp_path, extra_config=[
+            "smtp_server=127.0.0.1", f"smtp_port={smtp.port}", "smtp_username=mailer",
+            "smtp_password=pw:1", "app_email_from=Kallithea <noreply@example.com>",
+            "email_prefix=[Kallithea]"])
+        srv = Server(tmp_path, ini, port).start()
+        try:
+            make_user(srv, "mailme", email="mailme@example.com")
+            s = requests.Session()
+            s.get(srv.url + "/_admin/password_reset")
+            s.post(srv.url + "/_admin/password_reset", data={"email": "mailme@example.com"})
+            wait_until(lambda: smtp.messages, what="smtp message")
+            mail_from, rcpt, data = smtp.messages[0]
+            assert mail_from == "<noreply@example.com>"
+            assert rcpt == ["<mailme@example.com>"]
+            assert smtp.auth == [("mailer", "pw:1")]
+            assert "Subject: [Kallithea] Password reset link" in data
+            link = LINK.search(data).group(1)
+            assert s.get(link).status_code == 200
+        finally:
+            srv.stop()
+    finally:
+        smtp.close()
