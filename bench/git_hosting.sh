@@ -6,6 +6,7 @@
 #
 # usage: bench/git_hosting.sh [medium|large]          (default: medium)
 # env:   WRK_DUR=10s WRK_RUNS=3 CLONE_RUNS=3 SKIP_BUILD=0 KEEP=0
+#        PAGE_CACHE_MB=64 (our page cache; 0 measures every page rendered from the repository)
 #        quick debugging run: WRK_DUR=2s WRK_RUNS=1 CLONE_RUNS=1 bench/git_hosting.sh medium
 set -euo pipefail
 # shellcheck disable=SC2317 # cleanup() and friends run from traps
@@ -100,7 +101,8 @@ HEAD_ID=$(git -C "$REPO_DIR" rev-parse HEAD)
 
 # ---- our instance ------------------------------------------------------------------------------
 OUR_PORT=$(free_port)
-"$bin" config-create "$work/k.ini" "port=$OUR_PORT" "host=127.0.0.1" >/dev/null
+"$bin" config-create "$work/k.ini" "port=$OUR_PORT" "host=127.0.0.1" \
+    "page_cache.size_mb=${PAGE_CACHE_MB:-64}" >/dev/null
 "$bin" db-create -c "$work/k.ini" --user admin --password benchpass1 --email a@example.com \
     --repos "$BENCH_REPOS" >/dev/null
 if grep -q repo-scan <<<"$("$bin" --help 2>&1 || true)"; then

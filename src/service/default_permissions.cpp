@@ -9,6 +9,7 @@
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "perm/ip_whitelist.hpp"
+#include "service/transaction.hpp"
 #include "store/default_permissions.hpp"
 #include "store/grants.hpp"
 #include "store/settings.hpp"
@@ -54,6 +55,40 @@ Result<store::UserRow> default_row(db::Connection& conn) {
     return std::move(**row);
 }
 
+// A change of the `default` user's permissions or IP list: `work(conn, default_user_id)` in one
+// transaction; the cached settings are dropped once it is committed.
+template <class Work>
+Status changing_defaults(App& app, Work&& work) {
+    auto st = in_transaction(app, [&](db::Connection& conn) -> Status {
+        auto user = default_row(conn);
+        if (!user)
+            return fail(std::move(user.error()));
+        return work(conn, user->user_id);
+    });
+    if (st)
+        app.invalidate_caches();
+    return st;
+}
+
+// The `default` user's active flag and global permission names.
+struct DefaultGrants {
+    bool active = false;
+    std::vector<std::string> names;
+};
+
+Result<DefaultGrants> default_grants(App& app) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto user = default_row(*conn);
+    if (!user)
+        return fail(std::move(user.error()));
+    auto names = store::Grants(*conn).global(store::Grantee::user, user->user_id);
+    if (!names)
+        return fail(std::move(names.error()));
+    return DefaultGrants{user->active, std::move(*names)};
+}
+
 bool truthy(const std::string& value) {
     return value == "True" || value == "true" || value == "1" || value == "on";
 }
@@ -91,22 +126,17 @@ const std::vector<std::string>& default_permission_choices(std::string_view fiel
 }
 
 Result<DefaultPermissions> load_default_permissions(App& app) {
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto user = default_row(*conn);
-    if (!user)
-        return fail(std::move(user.error()));
-    auto names = store::Grants(*conn).global(store::Grantee::user, user->user_id);
-    if (!names)
-        return fail(std::move(names.error()));
+    auto held = default_grants(app);
+    if (!held)
+        return fail(std::move(held.error()));
+    const auto& names = held->names;
     DefaultPermissions out;
-    out.anonymous_access = user->active;
+    out.anonymous_access = held->active;
     for (const auto& [field, member] : grant_fields()) {
         const auto& allowed = default_permission_choices(field);
         // The highest held value of the kind wins (a well-formed database holds one).
         for (const auto& value : allowed)
-            if (std::find(names->begin(), names->end(), value) != names->end())
+            if (std::find(names.begin(), names.end(), value) != names.end())
                 out.*member = value;
     }
     return out;
@@ -123,58 +153,41 @@ Status save_default_permissions(App& app, const DefaultPermissions& values,
                         fmt::format("'{}' is not a valid choice", values.*member));
         }
     }
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto user = default_row(*conn);
-    if (!user)
-        return fail(std::move(user.error()));
-    const int64_t default_id = user->user_id;
-    store::DefaultPermissionRows rows(*conn);
-    store::Grants grants(*conn);
-    if (auto st = rows.set_user_active(default_id, values.anonymous_access); !st)
-        return st;
-    for (const auto& [field, member] : grant_fields())
-        if (auto st = grants.set_global(store::Grantee::user, default_id, values.*member); !st)
+    return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
+        store::DefaultPermissionRows rows(conn);
+        store::Grants grants(conn);
+        if (auto st = rows.set_user_active(default_id, values.anonymous_access); !st)
             return st;
-    const std::pair<bool, std::pair<store::GrantObject, const std::string*>> overwrites[] = {
-        {apply.repositories, {store::GrantObject::repository, &values.repository}},
-        {apply.repo_groups, {store::GrantObject::repo_group, &values.repo_group}},
-        {apply.user_groups, {store::GrantObject::user_group, &values.user_group}},
-    };
-    for (const auto& [wanted, what] : overwrites) {
-        if (!wanted)
-            continue;
-        auto ids = rows.overwritable_ids(what.first);
-        if (!ids)
-            return fail(std::move(ids.error()));
-        for (int64_t id : *ids)
-            if (auto st =
-                    grants.set(what.first, id, store::Grantee::user, default_id, *what.second);
-                !st)
+        for (const auto& [field, member] : grant_fields())
+            if (auto st = grants.set_global(store::Grantee::user, default_id, values.*member); !st)
                 return st;
-    }
-    if (auto st = tx->commit(); !st)
-        return st;
-    app.invalidate_caches();
-    return ok();
+        const std::pair<bool, std::pair<store::GrantObject, const std::string*>> overwrites[] = {
+            {apply.repositories, {store::GrantObject::repository, &values.repository}},
+            {apply.repo_groups, {store::GrantObject::repo_group, &values.repo_group}},
+            {apply.user_groups, {store::GrantObject::user_group, &values.user_group}},
+        };
+        for (const auto& [wanted, what] : overwrites) {
+            if (!wanted)
+                continue;
+            auto ids = rows.overwritable_ids(what.first);
+            if (!ids)
+                return fail(std::move(ids.error()));
+            for (int64_t id : *ids)
+                if (auto st =
+                        grants.set(what.first, id, store::Grantee::user, default_id, *what.second);
+                    !st)
+                    return st;
+        }
+        return ok();
+    });
 }
 
 Result<std::vector<std::string>> default_user_global_permissions(App& app) {
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto user = default_row(*conn);
-    if (!user)
-        return fail(std::move(user.error()));
-    auto names = store::Grants(*conn).global(store::Grantee::user, user->user_id);
-    if (!names)
-        return fail(std::move(names.error()));
-    std::sort(names->begin(), names->end());
-    return std::move(*names);
+    auto held = default_grants(app);
+    if (!held)
+        return fail(std::move(held.error()));
+    std::sort(held->names.begin(), held->names.end());
+    return std::move(held->names);
 }
 
 Result<std::vector<GlobalIpEntry>> global_ip_whitelist(App& app) {
@@ -199,75 +212,53 @@ Status add_global_ip(App& app, std::string_view network, int64_t actor_id,
         return fail(
             Errc::invalid_argument,
             fmt::format("'{}' is not a valid IP address or network (e.g. 10.0.0.0/8)", network));
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto user = default_row(*conn);
-    if (!user)
-        return fail(std::move(user.error()));
-    store::DefaultPermissionRows rows(*conn);
-    auto networks = active_networks(rows, user->user_id);
-    if (!networks)
-        return fail(std::move(networks.error()));
-    networks->push_back(std::string(network));
-    auto allowed = still_allowed(rows, *networks, actor_id, client_ip);
-    if (!allowed)
-        return fail(std::move(allowed.error()));
-    if (!*allowed)
-        return fail(Errc::forbidden,
-                    fmt::format("Adding {} would lock you out: your address {} is not in the "
-                                "whitelist. Add a network containing it first.",
-                                network, client_ip));
-    auto id = rows.add_ip(user->user_id, network);
-    if (!id)
-        return fail(std::move(id.error()));
-    if (auto st = tx->commit(); !st)
-        return st;
-    app.invalidate_caches();
-    return ok();
+    return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
+        store::DefaultPermissionRows rows(conn);
+        auto networks = active_networks(rows, default_id);
+        if (!networks)
+            return fail(std::move(networks.error()));
+        networks->push_back(std::string(network));
+        auto allowed = still_allowed(rows, *networks, actor_id, client_ip);
+        if (!allowed)
+            return fail(std::move(allowed.error()));
+        if (!*allowed)
+            return fail(Errc::forbidden,
+                        fmt::format("Adding {} would lock you out: your address {} is not in the "
+                                    "whitelist. Add a network containing it first.",
+                                    network, client_ip));
+        auto id = rows.add_ip(default_id, network);
+        if (!id)
+            return fail(std::move(id.error()));
+        return ok();
+    });
 }
 
 Status delete_global_ip(App& app, int64_t ip_id, int64_t actor_id, std::string_view client_ip) {
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto user = default_row(*conn);
-    if (!user)
-        return fail(std::move(user.error()));
-    store::DefaultPermissionRows rows(*conn);
-    auto list = rows.ips(user->user_id);
-    if (!list)
-        return fail(std::move(list.error()));
-    std::vector<std::string> remaining;
-    bool found = false;
-    for (const auto& row : *list) {
-        if (row.ip_id == ip_id)
-            found = true;
-        else if (row.active)
-            remaining.push_back(row.ip_addr);
-    }
-    if (!found)
-        return fail(Errc::not_found, fmt::format("no IP entry with id {}", ip_id));
-    auto allowed = still_allowed(rows, remaining, actor_id, client_ip);
-    if (!allowed)
-        return fail(std::move(allowed.error()));
-    if (!*allowed)
-        return fail(Errc::forbidden,
-                    fmt::format("Removing this entry would lock you out: your address {} would "
-                                "no longer be in the whitelist.",
-                                client_ip));
-    if (auto st = rows.delete_ip(user->user_id, ip_id); !st)
-        return st;
-    if (auto st = tx->commit(); !st)
-        return st;
-    app.invalidate_caches();
-    return ok();
+    return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
+        store::DefaultPermissionRows rows(conn);
+        auto list = rows.ips(default_id);
+        if (!list)
+            return fail(std::move(list.error()));
+        std::vector<std::string> remaining;
+        bool found = false;
+        for (const auto& row : *list) {
+            if (row.ip_id == ip_id)
+                found = true;
+            else if (row.active)
+                remaining.push_back(row.ip_addr);
+        }
+        if (!found)
+            return fail(Errc::not_found, fmt::format("no IP entry with id {}", ip_id));
+        auto allowed = still_allowed(rows, remaining, actor_id, client_ip);
+        if (!allowed)
+            return fail(std::move(allowed.error()));
+        if (!*allowed)
+            return fail(Errc::forbidden,
+                        fmt::format("Removing this entry would lock you out: your address {} would "
+                                    "no longer be in the whitelist.",
+                                    client_ip));
+        return rows.delete_ip(default_id, ip_id);
+    });
 }
 
 Result<RepoDefaultSettings> load_repo_default_settings(App& app) {
@@ -293,30 +284,23 @@ Status save_repo_default_settings(App& app, const RepoDefaultSettings& defaults)
     if (defaults.type != "git" && defaults.type != "hg")
         return fail(Errc::invalid_argument,
                     fmt::format("'{}' is not a repository type (git or hg)", defaults.type));
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    store::Settings settings(*conn);
     auto flag = [](bool b) { return b ? "True" : "False"; };
-    if (auto st = settings.set("default_repo_type", defaults.type, "unicode"); !st)
-        return st;
-    if (auto st = settings.set("default_repo_private", flag(defaults.is_private), "bool"); !st)
-        return st;
-    if (auto st =
-            settings.set("default_repo_enable_downloads", flag(defaults.enable_downloads), "bool");
-        !st)
-        return st;
-    if (auto st = settings.set("default_repo_enable_statistics", flag(defaults.enable_statistics),
-                               "bool");
-        !st)
-        return st;
-    if (auto st = tx->commit(); !st)
-        return st;
-    app.invalidate_caches();
-    return ok();
+    auto st = in_transaction(app, [&](db::Connection& conn) -> Status {
+        store::Settings settings(conn);
+        if (auto st = settings.set("default_repo_type", defaults.type, "unicode"); !st)
+            return st;
+        if (auto st = settings.set("default_repo_private", flag(defaults.is_private), "bool"); !st)
+            return st;
+        if (auto st = settings.set("default_repo_enable_downloads", flag(defaults.enable_downloads),
+                                   "bool");
+            !st)
+            return st;
+        return settings.set("default_repo_enable_statistics", flag(defaults.enable_statistics),
+                            "bool");
+    });
+    if (st)
+        app.invalidate_caches();
+    return st;
 }
 
 }  // namespace kallithea::service

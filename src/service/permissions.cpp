@@ -5,6 +5,7 @@
 #include "perm/global_permissions.hpp"
 #include "perm/group_permission.hpp"
 #include "perm/ip_whitelist.hpp"
+#include "service/transaction.hpp"
 #include "store/grants.hpp"
 #include "store/repo_groups.hpp"
 
@@ -105,16 +106,11 @@ Result<perm::Level> user_group_level(App& app, const AuthUser& user, int64_t use
 
 Result<RepoGroupInfo> authorize_repo_group(App& app, const AuthUser& user,
                                            std::string_view group_name, perm::Level need) {
-    std::optional<store::RepoGroupRow> row;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto found = store::RepoGroups(*conn).by_name(group_name);
-        if (!found)
-            return fail(std::move(found.error()));
-        row = std::move(*found);
-    }
+    auto found = with_connection(
+        app, [&](db::Connection& conn) { return store::RepoGroups(conn).by_name(group_name); });
+    if (!found)
+        return fail(std::move(found.error()));
+    auto& row = *found;
     if (!row)
         return fail(Errc::not_found, "Repository group not found");
     auto level = repo_group_level(app, user, row->group_id);

@@ -13,6 +13,7 @@
 #include "service/repo_access.hpp"
 #include "service/repo_creation.hpp"
 #include "service/repo_names.hpp"
+#include "service/transaction.hpp"
 #include "store/grants.hpp"
 #include "store/repo_groups.hpp"
 #include "store/repositories.hpp"
@@ -141,16 +142,11 @@ Result<RepoGroupForm> repo_group_form(App& app, const AuthUser& actor,
                                       std::optional<int64_t> exclude) {
     if (!actor.authenticated())
         return fail(Errc::forbidden, "You need to log in to create repository groups");
-    std::vector<store::RepoGroupRow> all;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto rows = store::RepoGroups(*conn).all();
-        if (!rows)
-            return fail(std::move(rows.error()));
-        all = std::move(*rows);
-    }
+    auto rows =
+        with_connection(app, [](db::Connection& conn) { return store::RepoGroups(conn).all(); });
+    if (!rows)
+        return fail(std::move(rows.error()));
+    auto& all = *rows;
     std::string excluded;
     for (const auto& g : all)
         if (exclude && g.group_id == *exclude)
@@ -276,16 +272,11 @@ Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t g
     if (!root_text)
         return fail(std::move(root_text.error()));
     const fs::path root = *root_text;
-    std::optional<store::RepoGroupRow> current;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto row = store::RepoGroups(*conn).by_id(group_id);
-        if (!row)
-            return fail(std::move(row.error()));
-        current = std::move(*row);
-    }
+    auto found = with_connection(
+        app, [&](db::Connection& conn) { return store::RepoGroups(conn).by_id(group_id); });
+    if (!found)
+        return fail(std::move(found.error()));
+    auto& current = *found;
     if (!current)
         return fail(Errc::not_found, "Repository group not found");
     if (change.parent_id != current->parent_id) {

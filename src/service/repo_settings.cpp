@@ -12,6 +12,7 @@
 #include "service/repo_access.hpp"
 #include "service/repo_creation.hpp"
 #include "service/repo_names.hpp"
+#include "service/transaction.hpp"
 #include "store/grants.hpp"
 #include "store/journal.hpp"
 #include "store/repo_groups.hpp"
@@ -58,16 +59,11 @@ Status check_landing_rev(std::string_view rev) {
 // top level is allowed.
 Status movable_targets(App& app, const AuthUser& actor, std::vector<GroupChoice>& groups,
                        bool& top_level) {
-    std::vector<store::RepoGroupRow> all;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto rows = store::RepoGroups(*conn).all();
-        if (!rows)
-            return fail(std::move(rows.error()));
-        all = std::move(*rows);
-    }
+    auto rows =
+        with_connection(app, [](db::Connection& conn) { return store::RepoGroups(conn).all(); });
+    if (!rows)
+        return fail(std::move(rows.error()));
+    auto& all = *rows;
     for (auto& group : all) {
         bool allowed = actor.admin;
         if (!allowed) {

@@ -12,6 +12,7 @@
 #include "perm/ip_whitelist.hpp"
 #include "service/auth_user_row.hpp"
 #include "service/permissions.hpp"
+#include "service/transaction.hpp"
 #include "service/users.hpp"
 #include "store/grants.hpp"
 #include "store/user_extras.hpp"
@@ -329,16 +330,12 @@ Result<std::vector<ExtraEmail>> extra_emails(App& app, int64_t user_id) {
 Status add_extra_email(App& app, int64_t user_id, std::string_view email) {
     if (auto st = validate_email(email); !st)
         return st;
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto id = store::UserEmails(*conn).add(user_id, email);
-    if (!id)
-        return fail(std::move(id.error()));
-    return tx->commit();
+    return in_transaction(app, [&](db::Connection& conn) -> Status {
+        auto id = store::UserEmails(conn).add(user_id, email);
+        if (!id)
+            return fail(std::move(id.error()));
+        return ok();
+    });
 }
 
 Status delete_extra_email(App& app, int64_t user_id, int64_t email_id) {
@@ -365,16 +362,12 @@ Status add_user_ip(App& app, int64_t user_id, std::string_view ip) {
     if (ip.empty() || !perm::valid_network(ip))
         return fail(Errc::invalid_argument,
                     fmt::format("'{}' is not a valid IP address or network (CIDR)", ip));
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto id = store::UserIps(*conn).add(user_id, ip);
-    if (!id)
-        return fail(std::move(id.error()));
-    return tx->commit();
+    return in_transaction(app, [&](db::Connection& conn) -> Status {
+        auto id = store::UserIps(conn).add(user_id, ip);
+        if (!id)
+            return fail(std::move(id.error()));
+        return ok();
+    });
 }
 
 Status delete_user_ip(App& app, int64_t user_id, int64_t ip_id) {

@@ -7,6 +7,7 @@
 #include "db/transaction.hpp"
 #include "perm/levels.hpp"
 #include "service/permissions.hpp"
+#include "service/transaction.hpp"
 #include "store/grants.hpp"
 #include "store/journal.hpp"
 #include "store/user_groups.hpp"
@@ -105,18 +106,12 @@ Status journal(db::Connection& conn, const AuthUser& actor, std::string action,
 }  // namespace
 
 Result<std::vector<UserGroupInfo>> visible_user_groups(App& app, const AuthUser& user) {
-    std::vector<store::UserGroupRow> rows;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto all = store::UserGroups(*conn).list();
-        if (!all)
-            return fail(std::move(all.error()));
-        rows = std::move(*all);
-    }
+    auto rows =
+        with_connection(app, [](db::Connection& conn) { return store::UserGroups(conn).list(); });
+    if (!rows)
+        return fail(std::move(rows.error()));
     std::vector<UserGroupInfo> out;
-    for (auto& row : rows) {
+    for (auto& row : *rows) {
         auto level = user_group_level(app, user, row.users_group_id);
         if (!level)
             return fail(std::move(level.error()));
@@ -185,16 +180,11 @@ Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGro
 }
 
 Result<UserGroupInfo> user_group(App& app, const AuthUser& user, int64_t id) {
-    std::optional<store::UserGroupRow> row;
-    {
-        auto conn = app.pool().acquire();
-        if (!conn)
-            return fail(std::move(conn.error()));
-        auto found = store::UserGroups(*conn).by_id(id);
-        if (!found)
-            return fail(std::move(found.error()));
-        row = std::move(*found);
-    }
+    auto found = with_connection(
+        app, [&](db::Connection& conn) { return store::UserGroups(conn).by_id(id); });
+    if (!found)
+        return fail(std::move(found.error()));
+    auto& row = *found;
     if (!row)
         return fail(Errc::not_found, "User group not found");
     auto level = user_group_level(app, user, id);
@@ -264,24 +254,20 @@ Status add_user_group_member(App& app, int64_t id, std::string_view username) {
     const std::string name = trimmed(username);
     if (name.empty())
         return fail(Errc::invalid_argument, "Please enter a username");
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    auto user = store::Users(*conn).by_username(name);
-    if (!user)
-        return fail(std::move(user.error()));
-    if (!*user || (*user)->username == "default")
-        return fail(Errc::invalid_argument, fmt::format("No user named {}", name));
-    if (auto st = store::UserGroups(*conn).add_member(id, (*user)->user_id); !st) {
-        if (st.error().code == Errc::conflict)
-            return fail(Errc::conflict,
-                        fmt::format("{} is already a member of this group", (*user)->username));
-        return st;
-    }
-    return tx->commit();
+    return in_transaction(app, [&](db::Connection& conn) -> Status {
+        auto user = store::Users(conn).by_username(name);
+        if (!user)
+            return fail(std::move(user.error()));
+        if (!*user || (*user)->username == "default")
+            return fail(Errc::invalid_argument, fmt::format("No user named {}", name));
+        if (auto st = store::UserGroups(conn).add_member(id, (*user)->user_id); !st) {
+            if (st.error().code == Errc::conflict)
+                return fail(Errc::conflict,
+                            fmt::format("{} is already a member of this group", (*user)->username));
+            return st;
+        }
+        return ok();
+    });
 }
 
 Status remove_user_group_member(App& app, int64_t id, int64_t user_id) {
@@ -308,25 +294,20 @@ Result<UserGroupGlobalGrants> user_group_global_grants(App& app, int64_t id) {
 }
 
 Status set_user_group_global_grants(App& app, int64_t id, const UserGroupGlobalGrants& grants) {
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    store::Grants store_grants(*conn);
     const std::pair<bool, std::pair<std::string_view, std::string_view>> kinds[] = {
         {grants.create_repository, {"hg.create.repository", "hg.create.none"}},
         {grants.create_user_group, {"hg.usergroup.create.true", "hg.usergroup.create.false"}},
         {grants.fork_repository, {"hg.fork.repository", "hg.fork.none"}},
     };
-    for (const auto& [on, names] : kinds) {
-        if (auto st =
-                store_grants.set_global(Grantee::user_group, id, on ? names.first : names.second);
-            !st)
-            return st;
-    }
-    return tx->commit();
+    return in_transaction(app, [&](db::Connection& conn) -> Status {
+        store::Grants store_grants(conn);
+        for (const auto& [on, names] : kinds)
+            if (auto st = store_grants.set_global(Grantee::user_group, id,
+                                                  on ? names.first : names.second);
+                !st)
+                return st;
+        return ok();
+    });
 }
 
 Result<std::string> delete_user_group(App& app, int64_t id, bool force) {

@@ -1,6 +1,7 @@
 // Page assembly: the layout around a rendered template, and form access.
 #include "web/context.hpp"
 
+#include "core/log.hpp"
 #include "core/version.hpp"
 #include "perm/levels.hpp"
 #include "web/site.hpp"
@@ -54,6 +55,23 @@ http::Response Ctx::redirect_flash(std::string_view path, std::string_view kind,
         flash_cookie(
             *this, http::percent_encode(std::string(kind) + ":" + std::string(message), true), 60));
     return response;
+}
+
+http::Response server_failure(const Ctx& ctx, const Error& error, std::string_view what) {
+    log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
+    return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
+}
+
+http::Response service_failure(const Ctx& ctx, const Error& error, std::string_view what) {
+    switch (error.code) {
+        case Errc::not_found:
+            return http::Response::html(404, {});
+        case Errc::forbidden:
+        case Errc::unauthorized:
+            return http::Response::html(403, {});
+        default:
+            return server_failure(ctx, error, what);
+    }
 }
 
 std::optional<std::string> Ctx::form_value(std::string_view name) const {

@@ -58,4 +58,11 @@ View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
 // Adds the headers every HTML page gets.
 void add_html_headers(http::Response& response);
 
+// The page for an unexpected service error: not_found -> 404, forbidden/unauthorized -> 403,
+// anything else is logged (with `what` the request was doing) and answered 503 (unavailable)
+// or 500.
+http::Response service_failure(const Ctx& ctx, const Error& error, std::string_view what);
+// Logs an unexpected service error and answers 503 (unavailable) or 500, whatever its code.
+http::Response server_failure(const Ctx& ctx, const Error& error, std::string_view what);
+
 }  // namespace kallithea::web

@@ -3,6 +3,7 @@
 #include "service/my_account.hpp"
 #include "service/user_admin.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 #include "web/user_account_tabs.hpp"
 
 namespace kallithea::web {
@@ -10,31 +11,19 @@ namespace {
 
 // The page frame: vertical tabs and the tab's body.
 http::Response account_page(Ctx& ctx, std::string_view tab, int status, const std::string& body) {
-    struct Tab {
-        const char* id;
-        const char* label;
-        const char* path;
+    static constexpr TabLink kTabs[] = {
+        {"profile", "Profile", ""},
+        {"password", "Password", "/password"},
+        {"repos", "Repositories", "/repos"},
+        {"watched", "Watched", "/watched"},
+        {"perms", "Permissions", "/perms"},
+        {"emails", "Emails", "/emails"},
+        {"api_keys", "API keys", "/api_keys"},
     };
-    static constexpr Tab kTabs[] = {
-        {"profile", "Profile", "/_admin/my_account"},
-        {"password", "Password", "/_admin/my_account/password"},
-        {"repos", "Repositories", "/_admin/my_account/repos"},
-        {"watched", "Watched", "/_admin/my_account/watched"},
-        {"perms", "Permissions", "/_admin/my_account/perms"},
-        {"emails", "Emails", "/_admin/my_account/emails"},
-        {"api_keys", "API keys", "/_admin/my_account/api_keys"},
-    };
-    std::vector<View> tabs;
-    for (const Tab& t : kTabs) {
-        View v;
-        v.set("id", t.id)
-            .set("label", t.label)
-            .set("url", ctx.url(t.path))
-            .set("active", tab == t.id);
-        tabs.push_back(std::move(v));
-    }
     View view;
-    view.set("username", ctx.session.user.username).set("tabs", std::move(tabs)).set("body", body);
+    view.set("username", ctx.session.user.username)
+        .set("tabs", tab_bar(ctx, "/_admin/my_account", kTabs, tab))
+        .set("body", body);
     return ctx.page(status, "my_account", "My account", std::move(view));
 }
 
@@ -70,7 +59,7 @@ http::Response profile_page(Ctx& ctx, const service::UserAccount& account,
 http::Response show_profile(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "my account");
+        return service_failure(ctx, account.error(), "my account");
     return profile_page(ctx, *account, {account->firstname, account->lastname, account->email}, {},
                         {});
 }
@@ -78,7 +67,7 @@ http::Response show_profile(Ctx& ctx) {
 http::Response update_profile(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "my account");
+        return service_failure(ctx, account.error(), "my account");
     service::MyProfileChange change{trimmed_form(ctx, "firstname"), trimmed_form(ctx, "lastname"),
                                     trimmed_form(ctx, "email")};
     std::string field;
@@ -86,7 +75,7 @@ http::Response update_profile(Ctx& ctx) {
     if (st)
         return ctx.redirect_flash("/_admin/my_account", "success", "Your account was updated");
     if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
-        return account_failure(ctx, st.error(), "update my account");
+        return service_failure(ctx, st.error(), "update my account");
     return profile_page(ctx, *account, change, field, st.error().message);
 }
 
@@ -108,14 +97,14 @@ http::Response password_page(Ctx& ctx, const service::UserAccount& account,
 http::Response show_password(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "my password");
+        return service_failure(ctx, account.error(), "my password");
     return password_page(ctx, *account, {}, {});
 }
 
 http::Response change_password(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "my password");
+        return service_failure(ctx, account.error(), "my password");
     std::string field;
     auto st = service::change_my_password(
         ctx.app, ctx.session, ctx.form_value("current_password").value_or(""),
@@ -125,14 +114,14 @@ http::Response change_password(Ctx& ctx) {
         return ctx.redirect_flash("/_admin/my_account/password", "success",
                                   "Successfully updated password");
     if (st.error().code != Errc::invalid_argument)
-        return account_failure(ctx, st.error(), "change my password");
+        return service_failure(ctx, st.error(), "change my password");
     return password_page(ctx, *account, field, st.error().message);
 }
 
 http::Response repo_list_page(Ctx& ctx, std::string_view tab, std::string_view heading,
                               const Result<std::vector<service::ObjectRef>>& repos) {
     if (!repos)
-        return account_failure(ctx, repos.error(), "my repositories");
+        return service_failure(ctx, repos.error(), "my repositories");
     std::vector<View> rows;
     for (const auto& r : *repos) {
         View v;
@@ -160,7 +149,7 @@ http::Response show_watched(Ctx& ctx) {
 http::Response show_perms(Ctx& ctx) {
     auto perms = service::my_permissions(ctx.app, ctx.session.user);
     if (!perms)
-        return account_failure(ctx, perms.error(), "my permissions");
+        return service_failure(ctx, perms.error(), "my permissions");
     std::vector<View> global, repos;
     for (const auto& name : perms->global) {
         View v;
@@ -186,7 +175,7 @@ template <http::Response (*Handler)(Ctx&, const AccountTab&, const TabFrame&)>
 http::Response self_tab(Ctx& ctx, std::string tab, std::string path) {
     auto account = me(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "my account tab");
+        return service_failure(ctx, account.error(), "my account tab");
     AccountTab target{account->user_id, account->api_key, std::move(path)};
     return Handler(ctx, target, [&ctx, tab](int status, const std::string& body) {
         return account_page(ctx, tab, status, body);

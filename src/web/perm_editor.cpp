@@ -8,14 +8,6 @@ namespace {
 
 constexpr const char* kLevels[] = {"none", "read", "write", "admin"};
 
-std::optional<int64_t> parse_id(std::string_view text) {
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        return std::nullopt;
-    return id;
-}
-
 std::vector<View> level_cells(std::string_view prefix, const std::string& field,
                               const std::string& current) {
     std::vector<View> cells;
@@ -88,7 +80,7 @@ std::vector<service::GrantChange> parse_perm_form(const Ctx& ctx) {
         } else {
             continue;
         }
-        change.id = parse_id(rest);
+        change.id = parse_positive_id(rest);
         if (!change.id)
             continue;
         change.permission = value;
@@ -141,14 +133,10 @@ std::optional<service::GrantChange> parse_revoke(const Ctx& ctx) {
         change.kind = service::GranteeKind::user_group;
     else
         return std::nullopt;
-    change.id = parse_id(id);
+    change.id = parse_positive_id(id);
     if (!change.id)
         return std::nullopt;
     return change;
-}
-
-bool is_user_error(const Error& error) {
-    return error.code == Errc::invalid_argument || error.code == Errc::conflict;
 }
 
 }  // namespace kallithea::web

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "service/grant_admin.hpp"
 #include "web/context.hpp"
+#include "web/form_values.hpp"
 
 namespace kallithea::web {
 
@@ -35,8 +36,5 @@ service::ApplyToChildren parse_apply_to(const Ctx& ctx);
 // The row a revoke post names: obj_type = user|user_group and id, or revoke = "user:<id>" /
 // "user_group:<id>" (the editor's per-row buttons). nullopt when malformed.
 std::optional<service::GrantChange> parse_revoke(const Ctx& ctx);
-
-// Whether a service error is the user's (shown on the form) rather than a failure.
-bool is_user_error(const Error& error);
 
 }  // namespace kallithea::web

@@ -4,21 +4,12 @@
 
 #include "core/log.hpp"
 #include "service/default_permissions.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 
 namespace kallithea::web {
 namespace {
-
-bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
-
-http::Response failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    if (error.code == Errc::not_found)
-        return http::Response::html(404, {});
-    log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
-    return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-}
 
 std::string label_of(std::string_view value) {
     static const std::pair<std::string_view, std::string_view> labels[] = {
@@ -86,19 +77,9 @@ const std::vector<SelectDef>& selects() {
 }
 
 std::vector<View> tabs(const Ctx& ctx, std::string_view active) {
-    static const std::pair<const char*, const char*> all[] = {
-        {"global", "Global"}, {"ips", "IP whitelist"}, {"perms", "Overview"}};
-    std::vector<View> out;
-    for (const auto& [key, label] : all) {
-        View tab;
-        const std::string suffix = std::string_view(key) == "global" ? "" : "/" + std::string(key);
-        tab.set("key", key)
-            .set("label", label)
-            .set("url", ctx.url("/_admin/permissions" + suffix))
-            .set("active", active == key);
-        out.push_back(std::move(tab));
-    }
-    return out;
+    static constexpr TabLink kTabs[] = {
+        {"global", "Global", ""}, {"ips", "IP whitelist", "/ips"}, {"perms", "Overview", "/perms"}};
+    return tab_bar(ctx, "/_admin/permissions", kTabs, active);
 }
 
 View base_view(const Ctx& ctx, std::string_view tab) {
@@ -145,7 +126,7 @@ http::Response global_form(const Ctx& ctx, int status, const service::DefaultPer
 http::Response show_permissions(Ctx& ctx) {
     auto values = service::load_default_permissions(ctx.app);
     if (!values)
-        return failure(ctx, values.error(), "default permissions");
+        return service_failure(ctx, values.error(), "default permissions");
     return global_form(ctx, 200, *values, {}, {});
 }
 
@@ -163,7 +144,7 @@ http::Response update_permissions(Ctx& ctx) {
     if (!st) {
         if (st.error().code == Errc::invalid_argument)
             return global_form(ctx, 200, values, field, st.error().message);
-        return failure(ctx, st.error(), "saving default permissions");
+        return service_failure(ctx, st.error(), "saving default permissions");
     }
     log::info("request {}: default permissions updated by {}", ctx.req.request_id,
               ctx.session.user.username);
@@ -175,7 +156,7 @@ http::Response ips_page(const Ctx& ctx, int status, const std::string& new_ip,
                         const std::string& error) {
     auto ips = service::global_ip_whitelist(ctx.app);
     if (!ips)
-        return failure(ctx, ips.error(), "IP whitelist");
+        return service_failure(ctx, ips.error(), "IP whitelist");
     View view = base_view(ctx, "ips");
     std::vector<View> rows;
     for (const auto& ip : *ips) {
@@ -212,7 +193,7 @@ http::Response add_ip(Ctx& ctx) {
         const Errc code = st.error().code;
         if (code == Errc::invalid_argument || code == Errc::conflict || code == Errc::forbidden)
             return ips_page(ctx, 200, network, st.error().message);
-        return failure(ctx, st.error(), "adding to the IP whitelist");
+        return service_failure(ctx, st.error(), "adding to the IP whitelist");
     }
     log::info("request {}: {} added {} to the global IP whitelist", ctx.req.request_id,
               ctx.session.user.username, network);
@@ -231,7 +212,7 @@ http::Response delete_ip(Ctx& ctx) {
     if (!st) {
         if (st.error().code == Errc::forbidden)
             return ctx.redirect_flash("/_admin/permissions/ips", "error", st.error().message);
-        return failure(ctx, st.error(), "removing from the IP whitelist");
+        return service_failure(ctx, st.error(), "removing from the IP whitelist");
     }
     return ctx.redirect_flash("/_admin/permissions/ips", "success",
                               "Removed the entry from the global whitelist");
@@ -240,10 +221,10 @@ http::Response delete_ip(Ctx& ctx) {
 http::Response show_perms(Ctx& ctx) {
     auto values = service::load_default_permissions(ctx.app);
     if (!values)
-        return failure(ctx, values.error(), "default permissions");
+        return service_failure(ctx, values.error(), "default permissions");
     auto globals = service::default_user_global_permissions(ctx.app);
     if (!globals)
-        return failure(ctx, globals.error(), "default permissions");
+        return service_failure(ctx, globals.error(), "default permissions");
     View view = base_view(ctx, "perms");
     view.set("anonymous", values->anonymous_access);
     std::vector<View> levels;
@@ -288,7 +269,7 @@ http::Response defaults_form(const Ctx& ctx, int status, const service::RepoDefa
 http::Response show_defaults(Ctx& ctx) {
     auto values = service::load_repo_default_settings(ctx.app);
     if (!values)
-        return failure(ctx, values.error(), "repository defaults");
+        return service_failure(ctx, values.error(), "repository defaults");
     return defaults_form(ctx, 200, *values, {});
 }
 
@@ -302,7 +283,7 @@ http::Response update_defaults(Ctx& ctx) {
     if (!st) {
         if (st.error().code == Errc::invalid_argument)
             return defaults_form(ctx, 200, values, st.error().message);
-        return failure(ctx, st.error(), "saving repository defaults");
+        return service_failure(ctx, st.error(), "saving repository defaults");
     }
     return ctx.redirect_flash("/_admin/defaults", "success",
                               "Default settings updated successfully");

@@ -6,6 +6,7 @@
 #include "core/random.hpp"
 #include "service/history.hpp"
 #include "service/registration.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
 #include "web/site.hpp"
 
@@ -15,19 +16,6 @@ namespace {
 // The reset link is bound to the browser that asked for it through this cookie (Kallithea binds
 // it to the session; anonymous visitors have none here).
 constexpr std::string_view kResetCookie = "kallithea_reset";
-
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-http::Response failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
-    return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-}
 
 // ---- registration
 
@@ -58,7 +46,7 @@ http::Response register_form(const Ctx& ctx, int status, const std::string& mode
 std::variant<std::string, http::Response> allowed_mode(const Ctx& ctx) {
     auto mode = service::registration_mode(ctx.app);
     if (!mode)
-        return failure(ctx, mode.error(), "registration mode");
+        return server_failure(ctx, mode.error(), "registration mode");
     if (*mode == "hg.register.none" && !ctx.session.user.admin)
         return ctx.page(404, "register_disabled", "Sign up", View());
     return *mode;
@@ -104,7 +92,7 @@ http::Response submit_register(Ctx& ctx) {
         }
         if (code == Errc::forbidden)
             return ctx.page(404, "register_disabled", "Sign up", View());
-        return failure(ctx, registered.error(), "registration");
+        return server_failure(ctx, registered.error(), "registration");
     }
     log::info("request {}: new user {} registered from {}", ctx.req.request_id, account.username,
               ctx.client_ip);
@@ -210,7 +198,7 @@ http::Response show_confirmation(Ctx& ctx) {
                                               current_nonce(ctx));
     if (!user) {
         if (user.error().code != Errc::invalid_argument)
-            return failure(ctx, user.error(), "password reset link");
+            return server_failure(ctx, user.error(), "password reset link");
         return confirmation_page(ctx, 400, {}, user.error().message, {}, {});
     }
     return confirmation_page(ctx, 200, link, {}, {}, {});
@@ -237,7 +225,7 @@ http::Response submit_confirmation(Ctx& ctx) {
             return confirmation_page(ctx, 200, link, {}, "password", st.error().message);
         if (st.error().code == Errc::invalid_argument)
             return confirmation_page(ctx, 400, {}, st.error().message, {}, {});
-        return failure(ctx, st.error(), "password reset");
+        return server_failure(ctx, st.error(), "password reset");
     }
     http::Response response = ctx.redirect_flash("/_admin/login", "success",
                                                  "Your password has been changed. Please log in.");

@@ -4,6 +4,8 @@
 
 #include "core/log.hpp"
 #include "service/repos.hpp"
+#include "web/form_values.hpp"
+#include "web/group_options.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -16,43 +18,6 @@ std::string repo_path_url(const Ctx& ctx, const std::string& name, std::string_v
     return out;
 }
 
-bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
-
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-// "-1" and "" mean top level; nullopt inside the outer optional means "not a number".
-std::optional<std::optional<int64_t>> parse_group(const std::string& text) {
-    if (text.empty() || text == "-1")
-        return std::optional<int64_t>();
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        return std::nullopt;
-    return std::optional<int64_t>(id);
-}
-
-http::Response service_failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    switch (error.code) {
-        case Errc::not_found:
-            return http::Response::html(404, {});
-        case Errc::forbidden:
-        case Errc::unauthorized:
-            return http::Response::html(403, {});
-        default:
-            log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message,
-                       error.detail);
-            return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-    }
-}
-
 // What the form shows: the posted (or default) values and the messages of a failed attempt.
 struct FormState {
     std::string repo_name, repo_description, repo_type, repo_landing_rev = "rev:tip";
@@ -63,14 +28,6 @@ struct FormState {
 
 View form_view(const Ctx& ctx, const service::NewRepoForm& form, const FormState& state) {
     View view;
-    std::vector<View> groups;
-    for (const auto& group : form.groups) {
-        View option;
-        option.set("id", std::to_string(group.group_id))
-            .set("name", group.name)
-            .set("selected", state.repo_group == group.group_id);
-        groups.push_back(std::move(option));
-    }
     std::vector<View> types;
     for (const auto& type : form.types) {
         View option;
@@ -95,7 +52,7 @@ View form_view(const Ctx& ctx, const service::NewRepoForm& form, const FormState
         .set("repo_description", state.repo_description)
         .set("top_level", form.top_level_allowed)
         .set("top_selected", !state.repo_group.has_value())
-        .set("groups", std::move(groups))
+        .set("groups", group_options(form.groups, state.repo_group))
         .set("types", std::move(types))
         .set("landing_revs", std::move(landing))
         .set("repo_private", state.repo_private)
@@ -152,7 +109,7 @@ http::Response show_repos_admin(Ctx& ctx) {
 }
 
 http::Response show_new_repo_form(Ctx& ctx) {
-    auto parent = parse_group(ctx.req.query_param("parent_group").value_or(""));
+    auto parent = parse_group_choice(ctx.req.query_param("parent_group").value_or(""));
     if (!parent)
         return http::Response::html(404, {});
     auto form = service::new_repository_form(ctx.app, ctx.session.user, *parent);
@@ -177,7 +134,7 @@ http::Response create_repo(Ctx& ctx) {
     state.repo_private = truthy(ctx.form_value("repo_private"));
     state.repo_copy_permissions = truthy(ctx.form_value("repo_copy_permissions"));
     const auto downloads = ctx.form_value("repo_enable_downloads");
-    const auto group = parse_group(ctx.form_value("repo_group").value_or(""));
+    const auto group = parse_group_choice(ctx.form_value("repo_group").value_or(""));
 
     service::NewRepo repo;
     repo.name = state.repo_name;

@@ -7,57 +7,16 @@
 #include "core/log.hpp"
 #include "service/grant_admin.hpp"
 #include "service/repo_group_admin.hpp"
+#include "web/form_values.hpp"
+#include "web/group_options.hpp"
 #include "web/perm_editor.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 
 namespace kallithea::web {
 namespace {
 
 using M = http::Method;
-
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
-
-std::optional<int64_t> parse_positive(std::string_view text) {
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        return std::nullopt;
-    return id;
-}
-
-// "-1" and "" mean top level; nullopt inside the outer optional means "not a number".
-std::optional<std::optional<int64_t>> parse_parent(const std::string& text) {
-    if (text.empty() || text == "-1")
-        return std::optional<int64_t>();
-    auto id = parse_positive(text);
-    if (!id)
-        return std::nullopt;
-    return std::optional<int64_t>(*id);
-}
-
-http::Response failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    switch (error.code) {
-        case Errc::not_found:
-            return http::Response::html(404, {});
-        case Errc::forbidden:
-        case Errc::unauthorized:
-            return http::Response::html(403, {});
-        default:
-            log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message,
-                       error.detail);
-            return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-    }
-}
 
 std::string group_admin_path(const std::string& name, std::string_view suffix) {
     return "/_admin/repo_groups/" + http::percent_encode(name, true) + std::string(suffix);
@@ -65,31 +24,10 @@ std::string group_admin_path(const std::string& name, std::string_view suffix) {
 
 // The vertical tab bar of a group's edit pages.
 std::vector<View> group_tabs(const Ctx& ctx, const std::string& name, std::string_view active) {
-    std::vector<View> tabs;
-    for (auto [id, label, suffix] : {std::tuple{"settings", "Settings", "/edit"},
-                                     std::tuple{"permissions", "Permissions", "/edit/permissions"},
-                                     std::tuple{"advanced", "Advanced", "/edit/advanced"}}) {
-        View tab;
-        tab.set("id", id)
-            .set("label", label)
-            .set("url", ctx.url(group_admin_path(name, suffix)))
-            .set("active", active == id);
-        tabs.push_back(std::move(tab));
-    }
-    return tabs;
-}
-
-std::vector<View> parent_options(const service::RepoGroupForm& form,
-                                 std::optional<int64_t> selected) {
-    std::vector<View> out;
-    for (const auto& group : form.parents) {
-        View option;
-        option.set("id", std::to_string(group.group_id))
-            .set("name", group.name)
-            .set("selected", selected == group.group_id);
-        out.push_back(std::move(option));
-    }
-    return out;
+    static constexpr TabLink kTabs[] = {{"settings", "Settings", "/edit"},
+                                        {"permissions", "Permissions", "/edit/permissions"},
+                                        {"advanced", "Advanced", "/edit/advanced"}};
+    return tab_bar(ctx, group_admin_path(name, ""), kTabs, active);
 }
 
 // ---- grid and creation ----
@@ -97,7 +35,7 @@ std::vector<View> parent_options(const service::RepoGroupForm& form,
 http::Response show_repo_groups(Ctx& ctx) {
     auto groups = service::list_repo_groups(ctx.app, ctx.session.user);
     if (!groups)
-        return failure(ctx, groups.error(), "repository group grid");
+        return service_failure(ctx, groups.error(), "repository group grid");
     std::vector<View> rows;
     for (const auto& group : *groups) {
         View row;
@@ -135,7 +73,7 @@ http::Response new_group_page(Ctx& ctx, const service::RepoGroupForm& form,
         .set("group_description", state.description)
         .set("top_level", form.top_level_allowed)
         .set("top_selected", !state.parent.has_value())
-        .set("parents", parent_options(form, state.parent))
+        .set("parents", group_options(form.parents, state.parent))
         .set("group_copy_permissions", state.copy_permissions);
     if (!state.error.empty()) {
         const bool known =
@@ -146,12 +84,12 @@ http::Response new_group_page(Ctx& ctx, const service::RepoGroupForm& form,
 }
 
 http::Response show_new_group(Ctx& ctx) {
-    auto parent = parse_parent(ctx.req.query_param("parent_group").value_or(""));
+    auto parent = parse_group_choice(ctx.req.query_param("parent_group").value_or(""));
     if (!parent)
         return http::Response::html(404, {});
     auto form = service::repo_group_form(ctx.app, ctx.session.user, *parent);
     if (!form)
-        return failure(ctx, form.error(), "new repository group form");
+        return service_failure(ctx, form.error(), "new repository group form");
     NewGroupState state;
     state.parent = form->parent;
     if (!form->top_level_allowed && !state.parent && !form->parents.empty())
@@ -162,12 +100,12 @@ http::Response show_new_group(Ctx& ctx) {
 http::Response create_group(Ctx& ctx) {
     auto form = service::repo_group_form(ctx.app, ctx.session.user, std::nullopt);
     if (!form)
-        return failure(ctx, form.error(), "new repository group form");
+        return service_failure(ctx, form.error(), "new repository group form");
     NewGroupState state;
     state.name = trimmed(ctx.form_value("group_name").value_or(""));
     state.description = ctx.form_value("group_description").value_or("");
     state.copy_permissions = truthy(ctx.form_value("group_copy_permissions"));
-    const auto parent = parse_parent(ctx.form_value("parent_group_id").value_or(""));
+    const auto parent = parse_group_choice(ctx.form_value("parent_group_id").value_or(""));
     if (!parent) {
         state.error_field = "parent_group_id";
         state.error = "Invalid parent group";
@@ -182,7 +120,7 @@ http::Response create_group(Ctx& ctx) {
         return ctx.redirect_flash("/" + http::percent_encode(created->name, true), "success",
                                   "Created repository group " + created->name);
     if (!is_user_error(created.error()))
-        return failure(ctx, created.error(), "create repository group");
+        return service_failure(ctx, created.error(), "create repository group");
     state.error_field = field;
     state.error = created.error().message;
     return new_group_page(ctx, *form, state);
@@ -206,7 +144,7 @@ http::Response edit_page(Ctx& ctx, const EditState& state) {
     auto form = service::repo_group_form(ctx.app, ctx.session.user, std::nullopt, group.group_id);
     service::RepoGroupForm choices = form ? *form : service::RepoGroupForm{};
     if (!form && form.error().code != Errc::forbidden)
-        return failure(ctx, form.error(), "repository group form");
+        return service_failure(ctx, form.error(), "repository group form");
     // Its current parent is always offered, even when the actor could not create there.
     bool listed = !group.parent_id;
     for (const auto& p : choices.parents)
@@ -222,7 +160,7 @@ http::Response edit_page(Ctx& ctx, const EditState& state) {
         .set("group_description", state.description)
         .set("top_level", choices.top_level_allowed || !group.parent_id)
         .set("top_selected", !state.parent.has_value())
-        .set("parents", parent_options(choices, state.parent));
+        .set("parents", group_options(choices.parents, state.parent));
     if (!state.error.empty()) {
         const bool known =
             state.error_field == "group_name" || state.error_field == "parent_group_id";
@@ -247,7 +185,7 @@ http::Response update_group(Ctx& ctx) {
     state.name = trimmed(ctx.form_value("group_name").value_or(""));
     state.description = ctx.form_value("group_description").value_or(group.description);
     const auto parent = ctx.form_value("parent_group_id")
-                            ? parse_parent(*ctx.form_value("parent_group_id"))
+                            ? parse_group_choice(*ctx.form_value("parent_group_id"))
                             : std::optional<std::optional<int64_t>>(group.parent_id);
     if (!parent) {
         state.error_field = "parent_group_id";
@@ -263,7 +201,7 @@ http::Response update_group(Ctx& ctx) {
         return ctx.redirect_flash(group_admin_path(*updated, "/edit"), "success",
                                   "Updated repository group " + *updated);
     if (!is_user_error(updated.error()))
-        return failure(ctx, updated.error(), "update repository group");
+        return service_failure(ctx, updated.error(), "update repository group");
     state.error_field = field;
     state.error = updated.error().message;
     return edit_page(ctx, state);
@@ -278,7 +216,7 @@ http::Response group_perms_page(Ctx& ctx, const std::string& error) {
     spec.revoke_url = ctx.url(group_admin_path(group.name, "/edit/permissions/delete"));
     auto editor = render_perm_editor(ctx, spec, error);
     if (!editor)
-        return failure(ctx, editor.error(), "repository group permissions");
+        return service_failure(ctx, editor.error(), "repository group permissions");
     View view;
     view.set("tabs", group_tabs(ctx, group.name, "permissions"))
         .set("title", group.name)
@@ -298,7 +236,7 @@ http::Response update_group_perms(Ctx& ctx) {
     if (!st && is_user_error(st.error()))
         return group_perms_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "update repository group permissions");
+        return service_failure(ctx, st.error(), "update repository group permissions");
     return ctx.redirect_flash(group_admin_path(group.name, "/edit/permissions"), "success",
                               "Repository group permissions updated");
 }
@@ -314,7 +252,7 @@ http::Response revoke_group_perm(Ctx& ctx) {
     if (!st && is_user_error(st.error()))
         return group_perms_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "revoke repository group permission");
+        return service_failure(ctx, st.error(), "revoke repository group permission");
     return ctx.redirect_flash(group_admin_path(group.name, "/edit/permissions"), "success",
                               "Permission revoked");
 }
@@ -340,38 +278,20 @@ http::Response delete_group(Ctx& ctx) {
     if (!deleted && is_user_error(deleted.error()))
         return advanced_page(ctx, deleted.error().message);
     if (!deleted)
-        return failure(ctx, deleted.error(), "delete repository group");
+        return service_failure(ctx, deleted.error(), "delete repository group");
     return ctx.redirect_flash("/_admin/repo_groups", "success",
                               "Removed repository group " + *deleted);
 }
 
 // ---- user group permissions tab ----
 
-std::vector<View> user_group_tabs(const Ctx& ctx, const std::string& id) {
-    std::vector<View> tabs;
-    const std::string base = "/_admin/user_groups/" + id + "/edit";
-    for (auto [tab_id, label, suffix] :
-         {std::tuple{"settings", "Settings", ""}, std::tuple{"advanced", "Advanced", "/advanced"},
-          std::tuple{"members", "Members", "/members"},
-          std::tuple{"default_perms", "Default permissions", "/default_perms"},
-          std::tuple{"perms", "Permissions", "/perms"}}) {
-        View tab;
-        tab.set("id", tab_id)
-            .set("label", label)
-            .set("url", ctx.url(base + suffix))
-            .set("active", std::string_view(tab_id) == "perms");
-        tabs.push_back(std::move(tab));
-    }
-    return tabs;
-}
-
 http::Response user_group_perms_page(Ctx& ctx, const std::string& error) {
-    const auto id = parse_positive(ctx.params["id"]);
+    const auto id = parse_positive_id(ctx.params["id"]);
     if (!id)
         return http::Response::html(404, {});
     auto name = service::user_group_name(ctx.app, *id);
     if (!name)
-        return failure(ctx, name.error(), "user group");
+        return service_failure(ctx, name.error(), "user group");
     PermEditorSpec spec;
     spec.target = service::GrantTarget::user_group;
     spec.object_id = *id;
@@ -380,9 +300,10 @@ http::Response user_group_perms_page(Ctx& ctx, const std::string& error) {
     spec.revoke_url = ctx.url(base + "/delete");
     auto editor = render_perm_editor(ctx, spec, error);
     if (!editor)
-        return failure(ctx, editor.error(), "user group permissions");
+        return service_failure(ctx, editor.error(), "user group permissions");
     View view;
-    view.set("tabs", user_group_tabs(ctx, std::to_string(*id)))
+    view.set("tabs", tab_bar(ctx, "/_admin/user_groups/" + std::to_string(*id) + "/edit",
+                             kUserGroupTabs, "perms"))
         .set("title", *name)
         .set("editor", *editor);
     return ctx.page(200, "user_group_perms", "User group " + *name, std::move(view));
@@ -393,7 +314,7 @@ http::Response show_user_group_perms(Ctx& ctx) {
 }
 
 http::Response change_user_group_perms(Ctx& ctx, bool revoke) {
-    const auto id = parse_positive(ctx.params["id"]);
+    const auto id = parse_positive_id(ctx.params["id"]);
     if (!id)
         return http::Response::html(404, {});
     std::vector<service::GrantChange> changes;
@@ -410,7 +331,7 @@ http::Response change_user_group_perms(Ctx& ctx, bool revoke) {
     if (!st && is_user_error(st.error()))
         return user_group_perms_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "user group permissions");
+        return service_failure(ctx, st.error(), "user group permissions");
     return ctx.redirect_flash("/_admin/user_groups/" + std::to_string(*id) + "/edit/perms",
                               "success",
                               revoke ? "Permission revoked" : "User group permissions updated");

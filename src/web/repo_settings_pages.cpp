@@ -6,58 +6,28 @@
 #include "core/log.hpp"
 #include "service/grant_admin.hpp"
 #include "service/repo_settings.hpp"
+#include "web/form_values.hpp"
+#include "web/group_options.hpp"
 #include "web/perm_editor.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 
 namespace kallithea::web {
 namespace {
 
 using M = http::Method;
 
-bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
-
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 std::string settings_url(const Ctx& ctx, const std::string& name, std::string_view suffix) {
     return ctx.url("/" + http::percent_encode(name, true) + "/settings" + std::string(suffix));
 }
 
-http::Response failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    switch (error.code) {
-        case Errc::not_found:
-            return http::Response::html(404, {});
-        case Errc::forbidden:
-        case Errc::unauthorized:
-            return http::Response::html(403, {});
-        default:
-            log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message,
-                       error.detail);
-            return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-    }
-}
-
 // The sub-tab bar of the settings pages.
 std::vector<View> subtabs(const Ctx& ctx, std::string_view active) {
-    std::vector<View> tabs;
-    for (auto [id, label, suffix] : {std::tuple{"settings", "Settings", ""},
-                                     std::tuple{"permissions", "Permissions", "/permissions"},
-                                     std::tuple{"advanced", "Advanced", "/advanced"}}) {
-        View tab;
-        tab.set("id", id)
-            .set("label", label)
-            .set("url", settings_url(ctx, ctx.repo->name, suffix))
-            .set("active", active == id);
-        tabs.push_back(std::move(tab));
-    }
-    return tabs;
+    static constexpr TabLink kTabs[] = {{"settings", "Settings", ""},
+                                        {"permissions", "Permissions", "/permissions"},
+                                        {"advanced", "Advanced", "/advanced"}};
+    return tab_bar(ctx, "/" + http::percent_encode(ctx.repo->name, true) + "/settings", kTabs,
+                   active);
 }
 
 struct SettingsState {
@@ -81,14 +51,6 @@ SettingsState state_of(const service::RepoSettingsData& data) {
 
 http::Response settings_page(Ctx& ctx, const service::RepoSettingsData& data,
                              const SettingsState& state) {
-    std::vector<View> groups;
-    for (const auto& group : data.groups) {
-        View option;
-        option.set("id", std::to_string(group.group_id))
-            .set("name", group.name)
-            .set("selected", state.group_id == group.group_id);
-        groups.push_back(std::move(option));
-    }
     std::vector<View> landing;
     for (const auto& choice : data.landing_choices) {
         View option;
@@ -106,7 +68,7 @@ http::Response settings_page(Ctx& ctx, const service::RepoSettingsData& data,
         .set("repo_description", state.description)
         .set("top_level", data.top_level_allowed || !state.group_id)
         .set("top_selected", !state.group_id.has_value())
-        .set("groups", std::move(groups))
+        .set("groups", group_options(data.groups, state.group_id))
         .set("landing_revs", std::move(landing))
         .set("owner", state.owner)
         .set("repo_private", state.is_private)
@@ -122,24 +84,14 @@ http::Response settings_page(Ctx& ctx, const service::RepoSettingsData& data,
 http::Response show_settings(Ctx& ctx) {
     auto data = service::repo_settings(ctx.app, ctx.session.user, ctx.repo->name);
     if (!data)
-        return failure(ctx, data.error(), "repository settings");
+        return service_failure(ctx, data.error(), "repository settings");
     return settings_page(ctx, *data, state_of(*data));
-}
-
-std::optional<std::optional<int64_t>> parse_group(const std::string& text) {
-    if (text.empty() || text == "-1")
-        return std::optional<int64_t>();
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        return std::nullopt;
-    return std::optional<int64_t>(id);
 }
 
 http::Response update_settings(Ctx& ctx) {
     auto data = service::repo_settings(ctx.app, ctx.session.user, ctx.repo->name);
     if (!data)
-        return failure(ctx, data.error(), "repository settings");
+        return service_failure(ctx, data.error(), "repository settings");
     SettingsState state = state_of(*data);
     state.repo_name = trimmed(ctx.form_value("repo_name").value_or(data->just_name));
     state.description = ctx.form_value("repo_description").value_or(data->description);
@@ -148,7 +100,7 @@ http::Response update_settings(Ctx& ctx) {
     state.is_private = truthy(ctx.form_value("repo_private"));
     state.downloads = truthy(ctx.form_value("repo_enable_downloads"));
     const auto group = ctx.form_value("repo_group")
-                           ? parse_group(*ctx.form_value("repo_group"))
+                           ? parse_group_choice(*ctx.form_value("repo_group"))
                            : std::optional<std::optional<int64_t>>(data->group_id);
     if (!group) {
         state.error_field = "repo_group";
@@ -166,7 +118,7 @@ http::Response update_settings(Ctx& ctx) {
         return ctx.redirect_flash("/" + http::percent_encode(*updated, true) + "/settings",
                                   "success", "Repository " + *updated + " updated successfully");
     if (!is_user_error(updated.error()))
-        return failure(ctx, updated.error(), "update repository settings");
+        return service_failure(ctx, updated.error(), "update repository settings");
     state.error_field = field;
     state.error = updated.error().message;
     return settings_page(ctx, *data, state);
@@ -181,7 +133,7 @@ http::Response permissions_page(Ctx& ctx, const std::string& error) {
     spec.private_repo = ctx.repo->is_private;
     auto editor = render_perm_editor(ctx, spec, error);
     if (!editor)
-        return failure(ctx, editor.error(), "repository permissions");
+        return service_failure(ctx, editor.error(), "repository permissions");
     View view;
     view.set("subtabs", subtabs(ctx, "permissions")).set("editor", *editor);
     return ctx.repo_page(200, "repo_settings_perms", "Permissions", "settings", std::move(view));
@@ -198,7 +150,7 @@ http::Response update_permissions(Ctx& ctx) {
     if (!st && is_user_error(st.error()))
         return permissions_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "update repository permissions");
+        return service_failure(ctx, st.error(), "update repository permissions");
     return ctx.redirect_flash(
         "/" + http::percent_encode(ctx.repo->name, true) + "/settings/permissions", "success",
         "Repository permissions updated");
@@ -213,7 +165,7 @@ http::Response revoke_permission(Ctx& ctx) {
     if (!st && is_user_error(st.error()))
         return permissions_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "revoke repository permission");
+        return service_failure(ctx, st.error(), "revoke repository permission");
     return ctx.redirect_flash(
         "/" + http::percent_encode(ctx.repo->name, true) + "/settings/permissions", "success",
         "Permission revoked");
@@ -222,7 +174,7 @@ http::Response revoke_permission(Ctx& ctx) {
 http::Response advanced_page(Ctx& ctx, const std::string& error) {
     auto data = service::repo_settings(ctx.app, ctx.session.user, ctx.repo->name);
     if (!data)
-        return failure(ctx, data.error(), "repository settings");
+        return service_failure(ctx, data.error(), "repository settings");
     std::vector<View> choices;
     for (const auto& name : data->fork_choices) {
         View option;
@@ -256,7 +208,7 @@ http::Response update_fork(Ctx& ctx) {
     if (!st && is_user_error(st.error()))
         return advanced_page(ctx, st.error().message);
     if (!st)
-        return failure(ctx, st.error(), "set fork of");
+        return service_failure(ctx, st.error(), "set fork of");
     return ctx.redirect_flash(
         "/" + http::percent_encode(ctx.repo->name, true) + "/settings/advanced", "success",
         target ? "Marked repository " + ctx.repo->name + " as fork of " + *target

@@ -30,7 +30,7 @@ http::Response render_api_keys(Ctx& ctx, const AccountTab& tab, const TabFrame& 
     const bool show_expired = ctx.req.query_param("show_expired").has_value();
     auto keys = service::api_keys(ctx.app, tab.user_id, show_expired);
     if (!keys)
-        return account_failure(ctx, keys.error(), "API keys");
+        return service_failure(ctx, keys.error(), "API keys");
     std::vector<View> rows;
     for (const auto& key : *keys) {
         View row;
@@ -71,7 +71,7 @@ http::Response render_emails(Ctx& ctx, const AccountTab& tab, const TabFrame& fr
                              const EmailForm& form) {
     auto emails = service::extra_emails(ctx.app, tab.user_id);
     if (!emails)
-        return account_failure(ctx, emails.error(), "extra emails");
+        return service_failure(ctx, emails.error(), "extra emails");
     std::vector<View> rows;
     for (const auto& e : *emails) {
         View row;
@@ -89,39 +89,7 @@ http::Response render_emails(Ctx& ctx, const AccountTab& tab, const TabFrame& fr
     return frame(200, render("user_tab_emails", view));
 }
 
-bool user_error(const Error& error) {
-    return error.code == Errc::invalid_argument || error.code == Errc::conflict;
-}
-
 }  // namespace
-
-bool form_checked(const Ctx& ctx, std::string_view name) {
-    const auto value = ctx.form_value(name);
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
-
-std::string trimmed_form(const Ctx& ctx, std::string_view name) {
-    std::string text = ctx.form_value(name).value_or("");
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-http::Response account_failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    switch (error.code) {
-        case Errc::not_found:
-            return http::Response::html(404, {});
-        case Errc::forbidden:
-        case Errc::unauthorized:
-            return http::Response::html(403, {});
-        default:
-            log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message,
-                       error.detail);
-            return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-    }
-}
 
 http::Response show_api_keys_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& frame) {
     return render_api_keys(ctx, tab, frame, {});
@@ -139,8 +107,8 @@ http::Response add_api_key_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& 
         added = service::add_api_key(ctx.app, tab.user_id, form.description, minutes);
     if (added)
         return ctx.redirect_flash(tab.url, "success", "API key successfully created");
-    if (!user_error(added.error()))
-        return account_failure(ctx, added.error(), "add API key");
+    if (!is_user_error(added.error()))
+        return service_failure(ctx, added.error(), "add API key");
     form.error = added.error().message;
     return render_api_keys(ctx, tab, frame, form);
 }
@@ -148,7 +116,7 @@ http::Response add_api_key_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& 
 http::Response delete_api_key_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& frame) {
     if (form_checked(ctx, "del_api_key_builtin")) {
         if (auto st = service::reset_main_api_key(ctx.app, tab.user_id); !st)
-            return account_failure(ctx, st.error(), "reset API key");
+            return service_failure(ctx, st.error(), "reset API key");
         return ctx.redirect_flash(tab.url, "success", "API key successfully reset");
     }
     const std::string key = trimmed_form(ctx, "del_api_key");
@@ -156,7 +124,7 @@ http::Response delete_api_key_tab(Ctx& ctx, const AccountTab& tab, const TabFram
     if (st)
         return ctx.redirect_flash(tab.url, "success", "API key successfully deleted");
     if (st.error().code != Errc::not_found)
-        return account_failure(ctx, st.error(), "delete API key");
+        return service_failure(ctx, st.error(), "delete API key");
     ApiKeyForm form;
     form.error = "No such API key";
     return render_api_keys(ctx, tab, frame, form);
@@ -172,8 +140,8 @@ http::Response add_email_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& fr
     auto st = service::add_extra_email(ctx.app, tab.user_id, form.new_email);
     if (st)
         return ctx.redirect_flash(tab.url, "success", "Added email " + form.new_email);
-    if (!user_error(st.error()))
-        return account_failure(ctx, st.error(), "add email");
+    if (!is_user_error(st.error()))
+        return service_failure(ctx, st.error(), "add email");
     form.error = st.error().message;
     return render_emails(ctx, tab, frame, form);
 }
@@ -188,7 +156,7 @@ http::Response delete_email_tab(Ctx& ctx, const AccountTab& tab, const TabFrame&
     if (st)
         return ctx.redirect_flash(tab.url, "success", "Removed email address");
     if (st.error().code != Errc::not_found)
-        return account_failure(ctx, st.error(), "delete email");
+        return service_failure(ctx, st.error(), "delete email");
     EmailForm form;
     form.error = "No such email address";
     return render_emails(ctx, tab, frame, form);

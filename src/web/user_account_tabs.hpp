@@ -8,6 +8,7 @@
 
 #include "http/message.hpp"
 #include "web/context.hpp"
+#include "web/form_values.hpp"
 
 namespace kallithea::web {
 
@@ -28,12 +29,5 @@ http::Response delete_api_key_tab(Ctx& ctx, const AccountTab& tab, const TabFram
 http::Response show_emails_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& frame);
 http::Response add_email_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& frame);
 http::Response delete_email_tab(Ctx& ctx, const AccountTab& tab, const TabFrame& frame);
-
-// Logs unexpected service errors and answers 404/403/500 pages for them.
-http::Response account_failure(const Ctx& ctx, const Error& error, std::string_view what);
-
-// "True", "true", "on", "1".
-bool form_checked(const Ctx& ctx, std::string_view name);
-std::string trimmed_form(const Ctx& ctx, std::string_view name);
 
 }  // namespace kallithea::web

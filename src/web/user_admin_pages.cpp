@@ -5,7 +5,9 @@
 #include "core/log.hpp"
 #include "service/user_admin.hpp"
 #include "service/users.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 #include "web/user_account_tabs.hpp"
 
 namespace kallithea::web {
@@ -13,17 +15,9 @@ namespace {
 
 constexpr int64_t kPageSize = 50;
 
-std::optional<int64_t> parse_id(std::string_view text) {
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        return std::nullopt;
-    return id;
-}
-
 // The account named by the route's {id}; not_found for bad ids, unknown users and `default`.
 Result<service::UserAccount> route_user(Ctx& ctx) {
-    const auto id = parse_id(ctx.params["id"]);
+    const auto id = parse_positive_id(ctx.params["id"]);
     if (!id)
         return fail(Errc::not_found, "no such user");
     auto account = service::get_user(ctx.app, *id);
@@ -39,12 +33,7 @@ std::string user_path(const service::UserAccount& account, std::string_view suff
 // The edit page frame: heading, vertical tabs, and the tab's body.
 http::Response edit_page(Ctx& ctx, const service::UserAccount& account, std::string_view tab,
                          int status, const std::string& body) {
-    struct Tab {
-        const char* id;
-        const char* label;
-        const char* suffix;
-    };
-    static constexpr Tab kTabs[] = {
+    static constexpr TabLink kTabs[] = {
         {"profile", "Profile", "/edit"},
         {"advanced", "Advanced", "/edit/advanced"},
         {"api_keys", "API keys", "/edit/api_keys"},
@@ -52,20 +41,11 @@ http::Response edit_page(Ctx& ctx, const service::UserAccount& account, std::str
         {"emails", "Emails", "/edit/emails"},
         {"ips", "IP whitelist", "/edit/ips"},
     };
-    std::vector<View> tabs;
-    for (const Tab& t : kTabs) {
-        View v;
-        v.set("id", t.id)
-            .set("label", t.label)
-            .set("url", ctx.url(user_path(account, t.suffix)))
-            .set("active", tab == t.id);
-        tabs.push_back(std::move(v));
-    }
     View view;
     view.set("username", account.username)
         .set("user_id", std::to_string(account.user_id))
         .set("users_url", ctx.url("/_admin/users"))
-        .set("tabs", std::move(tabs))
+        .set("tabs", tab_bar(ctx, user_path(account), kTabs, tab))
         .set("body", body);
     return ctx.page(status, "user_edit", "Edit user " + account.username, std::move(view));
 }
@@ -84,10 +64,10 @@ AccountTab account_tab(const service::UserAccount& account, std::string_view suf
 
 http::Response show_users(Ctx& ctx) {
     const std::string query = ctx.req.query_param("q").value_or("");
-    const auto page = parse_id(ctx.req.query_param("page").value_or("1")).value_or(1);
+    const auto page = parse_positive_id(ctx.req.query_param("page").value_or("1")).value_or(1);
     auto list = service::list_users(ctx.app, query, page, kPageSize);
     if (!list)
-        return account_failure(ctx, list.error(), "user grid");
+        return service_failure(ctx, list.error(), "user grid");
     std::vector<View> rows;
     for (const auto& u : list->users) {
         View row;
@@ -179,7 +159,7 @@ http::Response create_user(Ctx& ctx) {
         return ctx.redirect_flash("/_admin/users/" + std::to_string(*id) + "/edit", "success",
                                   "Created user " + state.account.username);
     if (id.error().code != Errc::invalid_argument && id.error().code != Errc::conflict)
-        return account_failure(ctx, id.error(), "create user");
+        return service_failure(ctx, id.error(), "create user");
     state.error_field = field;
     state.error = id.error().message;
     return new_user_page(ctx, state);
@@ -222,7 +202,7 @@ http::Response profile_tab(Ctx& ctx, const service::UserAccount& account,
 http::Response show_edit_user(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "edit user");
+        return service_failure(ctx, account.error(), "edit user");
     service::ProfileChange values;
     values.username = account->username;
     values.firstname = account->firstname;
@@ -236,7 +216,7 @@ http::Response show_edit_user(Ctx& ctx) {
 http::Response update_user(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "update user");
+        return service_failure(ctx, account.error(), "update user");
     service::ProfileChange change;
     change.username = trimmed_form(ctx, "username");
     change.firstname = trimmed_form(ctx, "firstname");
@@ -262,7 +242,7 @@ http::Response update_user(Ctx& ctx) {
         return ctx.redirect_flash(user_path(*account, "/edit"), "success",
                                   "User " + change.username + " updated successfully");
     if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
-        return account_failure(ctx, st.error(), "update user");
+        return service_failure(ctx, st.error(), "update user");
     change.new_password.clear();
     change.password_confirmation.clear();
     return profile_tab(ctx, *account, change, field, st.error().message);
@@ -288,7 +268,7 @@ http::Response advanced_tab(Ctx& ctx, const service::UserAccount& account,
                             const std::string& error) {
     auto ties = service::user_ties(ctx.app, account.user_id);
     if (!ties)
-        return account_failure(ctx, ties.error(), "user ties");
+        return service_failure(ctx, ties.error(), "user ties");
     const bool owns =
         !ties->repositories.empty() || !ties->repo_groups.empty() || !ties->user_groups.empty();
     View view;
@@ -317,20 +297,20 @@ http::Response advanced_tab(Ctx& ctx, const service::UserAccount& account,
 http::Response show_user_advanced(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user advanced");
+        return service_failure(ctx, account.error(), "user advanced");
     return advanced_tab(ctx, *account, {});
 }
 
 http::Response delete_user(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "delete user");
+        return service_failure(ctx, account.error(), "delete user");
     auto st = service::delete_user(ctx.app, ctx.session.user, account->user_id);
     if (st)
         return ctx.redirect_flash("/_admin/users", "success",
                                   "Successfully deleted user " + account->username);
     if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
-        return account_failure(ctx, st.error(), "delete user");
+        return service_failure(ctx, st.error(), "delete user");
     return advanced_tab(ctx, *account, st.error().message);
 }
 
@@ -340,7 +320,7 @@ template <http::Response (*Handler)(Ctx&, const AccountTab&, const TabFrame&)>
 http::Response tab_handler(Ctx& ctx, std::string_view tab, std::string_view suffix) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user tab");
+        return service_failure(ctx, account.error(), "user tab");
     return Handler(ctx, account_tab(*account, suffix), frame_for(ctx, *account, std::string(tab)));
 }
 
@@ -368,10 +348,10 @@ http::Response delete_user_email(Ctx& ctx) {
 http::Response show_user_permissions(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user permissions");
+        return service_failure(ctx, account.error(), "user permissions");
     auto grants = service::user_global_grants(ctx.app, account->user_id);
     if (!grants)
-        return account_failure(ctx, grants.error(), "user permissions");
+        return service_failure(ctx, grants.error(), "user permissions");
     std::vector<View> effective;
     for (const auto& name : grants->effective) {
         View v;
@@ -392,12 +372,12 @@ http::Response show_user_permissions(Ctx& ctx) {
 http::Response update_user_permissions(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user permissions");
+        return service_failure(ctx, account.error(), "user permissions");
     auto st = service::set_user_global_grants(
         ctx.app, account->user_id, form_checked(ctx, "create_repo_perm"),
         form_checked(ctx, "create_user_group_perm"), form_checked(ctx, "fork_repo_perm"));
     if (!st)
-        return account_failure(ctx, st.error(), "user permissions");
+        return service_failure(ctx, st.error(), "user permissions");
     return ctx.redirect_flash(user_path(*account, "/edit/permissions"), "success",
                               "Updated permissions");
 }
@@ -408,7 +388,7 @@ http::Response ips_tab(Ctx& ctx, const service::UserAccount& account, const std:
                        const std::string& error) {
     auto ips = service::user_ips(ctx.app, account.user_id);
     if (!ips)
-        return account_failure(ctx, ips.error(), "user IPs");
+        return service_failure(ctx, ips.error(), "user IPs");
     std::vector<View> rows;
     for (const auto& ip : *ips) {
         View v;
@@ -430,29 +410,29 @@ http::Response ips_tab(Ctx& ctx, const service::UserAccount& account, const std:
 http::Response show_user_ips(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user IPs");
+        return service_failure(ctx, account.error(), "user IPs");
     return ips_tab(ctx, *account, {}, {});
 }
 
 http::Response add_user_ip(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user IPs");
+        return service_failure(ctx, account.error(), "user IPs");
     const std::string ip = trimmed_form(ctx, "new_ip");
     auto st = service::add_user_ip(ctx.app, account->user_id, ip);
     if (st)
         return ctx.redirect_flash(user_path(*account, "/edit/ips"), "success",
                                   "Added IP address " + ip + " to the whitelist");
     if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
-        return account_failure(ctx, st.error(), "add IP");
+        return service_failure(ctx, st.error(), "add IP");
     return ips_tab(ctx, *account, ip, st.error().message);
 }
 
 http::Response delete_user_ip(Ctx& ctx) {
     auto account = route_user(ctx);
     if (!account)
-        return account_failure(ctx, account.error(), "user IPs");
-    const auto id = parse_id(trimmed_form(ctx, "del_ip_id"));
+        return service_failure(ctx, account.error(), "user IPs");
+    const auto id = parse_positive_id(trimmed_form(ctx, "del_ip_id"));
     Status st = fail(Errc::not_found, "no such IP");
     if (id)
         st = service::delete_user_ip(ctx.app, account->user_id, *id);
@@ -460,7 +440,7 @@ http::Response delete_user_ip(Ctx& ctx) {
         return ctx.redirect_flash(user_path(*account, "/edit/ips"), "success",
                                   "Removed IP address from the whitelist");
     if (st.error().code != Errc::not_found)
-        return account_failure(ctx, st.error(), "delete IP");
+        return service_failure(ctx, st.error(), "delete IP");
     return ips_tab(ctx, *account, {}, "No such IP address on the list");
 }
 

@@ -5,16 +5,14 @@
 
 #include "core/log.hpp"
 #include "service/user_groups.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
+#include "web/tab_bar.hpp"
 
 namespace kallithea::web {
 namespace {
 
 using M = http::Method;
-
-bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
-}
 
 std::optional<int64_t> parse_id(const std::string& text) {
     int64_t id = 0;
@@ -34,24 +32,6 @@ std::string edit_url(int64_t id, std::string_view tab = {}) {
     if (!tab.empty())
         out += "/" + std::string(tab);
     return out;
-}
-
-http::Response service_failure(const Ctx& ctx, const Error& error, std::string_view what) {
-    switch (error.code) {
-        case Errc::not_found:
-            return http::Response::html(404, {});
-        case Errc::forbidden:
-        case Errc::unauthorized:
-            return http::Response::html(403, {});
-        default:
-            log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message,
-                       error.detail);
-            return http::Response::html(error.code == Errc::unavailable ? 503 : 500, {});
-    }
-}
-
-bool user_error(const Error& error) {
-    return error.code == Errc::invalid_argument || error.code == Errc::conflict;
 }
 
 // ---- grid and creation ----
@@ -117,7 +97,7 @@ http::Response create_user_group(Ctx& ctx) {
         service::create_user_group(ctx.app, ctx.session.user, form, ctx.client_ip, &field);
     if (created)
         return ctx.redirect_flash(edit_url(*created), "success", "Created user group " + form.name);
-    if (!user_error(created.error()))
+    if (!is_user_error(created.error()))
         return service_failure(ctx, created.error(), "create user group");
     return ctx.page(200, "user_group_new", "Add user group",
                     new_form_view(ctx, form, field, created.error().message));
@@ -127,25 +107,6 @@ http::Response create_user_group(Ctx& ctx) {
 
 // The edit page's frame: tab bar and the group's fields; `tab` selects the body.
 View edit_view(const Ctx& ctx, const service::UserGroupInfo& group, std::string_view tab) {
-    struct Tab {
-        std::string_view key, label, suffix;
-    };
-    static constexpr Tab kTabs[] = {
-        {"settings", "Settings", ""},
-        {"advanced", "Advanced", "advanced"},
-        {"members", "Members", "members"},
-        {"default_perms", "Default permissions", "default_perms"},
-        {"perms", "Permissions", "perms"},
-    };
-    std::vector<View> tabs;
-    for (const Tab& t : kTabs) {
-        View v;
-        v.set("key", std::string(t.key))
-            .set("label", std::string(t.label))
-            .set("url", ctx.url(edit_url(group.id, t.suffix)))
-            .set("active", t.key == tab);
-        tabs.push_back(std::move(v));
-    }
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
         .set("id", std::to_string(group.id))
@@ -154,7 +115,7 @@ View edit_view(const Ctx& ctx, const service::UserGroupInfo& group, std::string_
         .set("owner", group.owner)
         .set("created_on", group.created_on)
         .set("member_count", std::to_string(group.member_count))
-        .set("tabs", std::move(tabs))
+        .set("tabs", tab_bar(ctx, edit_url(group.id), kUserGroupTabs, tab))
         .set("tab_" + std::string(tab), true);
     return view;
 }
@@ -202,7 +163,7 @@ http::Response update_settings(Ctx& ctx) {
     if (st)
         return ctx.redirect_flash(edit_url(group->id), "success",
                                   "Updated user group " + form.name);
-    if (!user_error(st.error()))
+    if (!is_user_error(st.error()))
         return service_failure(ctx, st.error(), "update user group");
     return settings_page(ctx, *group, form, field, st.error().message);
 }
@@ -251,7 +212,7 @@ http::Response update_members(Ctx& ctx) {
         if (st)
             return ctx.redirect_flash(edit_url(group->id, "members"), "success",
                                       "Added " + username + " to the group");
-        if (!user_error(st.error()))
+        if (!is_user_error(st.error()))
             return service_failure(ctx, st.error(), "add user group member");
         return members_page(ctx, *group, username, st.error().message);
     }

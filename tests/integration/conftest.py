@@ -32,6 +32,28 @@ def run_cli(*args, cwd=None, check=True):
     return proc
 
 
+def git_env(home):
+    """An environment for the real git client: no GIT_* variables from outside, `home` as HOME
+    (no user or system configuration), no prompts, a fixed author and committer."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
+               GIT_AUTHOR_NAME="Ann Author", GIT_AUTHOR_EMAIL="ann@example.com",
+               GIT_COMMITTER_NAME="Ann Author", GIT_COMMITTER_EMAIL="ann@example.com")
+    return env
+
+
+def git(env, *args, cwd=None, check=True, extra_env=None, timeout=300):
+    """Runs git (new repositories on branch master); raises on failure unless check=False."""
+    e = dict(env)
+    if extra_env:
+        e.update(extra_env)
+    proc = subprocess.run(["git", "-c", "init.defaultBranch=master", *map(str, args)], cwd=cwd,
+                          env=e, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"git {args} failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
 def wait_until(predicate, timeout=30.0, interval=0.05, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

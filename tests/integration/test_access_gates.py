@@ -1,18 +1,12 @@
 """Anonymous access off and the IP whitelist, enforced on web pages, login and git."""
-import os
 import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, Server, csrf_token, login, make_instance, make_repo, make_user
-
-
-def git_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    return env
+from conftest import (ADMIN_PASSWORD, Server, csrf_token, git_env, login, make_instance, make_repo,
+                      make_user)
 
 
 def clone(srv, repo, tmp_path, user=None, password=None):

@@ -1,22 +1,20 @@
 """/_admin/permissions (default user's grants, anonymous access, apply to existing, global IP
 whitelist, overview) and /_admin/defaults."""
-import os
 import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import (ADMIN_PASSWORD, csrf_token, login, make_repo, make_user, make_user_group)
+from conftest import (ADMIN_PASSWORD, csrf_token, git_env, login, make_repo, make_user,
+                      make_user_group)
 
 
 @pytest.fixture
 def env(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    return e
+    return git_env(home)
 
 
 def clone(env, srv, repo, dest):

@@ -13,29 +13,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, Server, make_instance, make_repo, run_cli
+from conftest import ADMIN_PASSWORD, Server, git, git_env, make_instance, make_repo, run_cli
 
 
 @pytest.fixture
 def env(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
-             GIT_AUTHOR_NAME="Ann Author", GIT_AUTHOR_EMAIL="ann@example.com",
-             GIT_COMMITTER_NAME="Ann Author", GIT_COMMITTER_EMAIL="ann@example.com")
-    return e
-
-
-def git(env, *args, cwd=None, check=True, extra_env=None, timeout=300):
-    e = dict(env)
-    if extra_env:
-        e.update(extra_env)
-    proc = subprocess.run(["git", "-c", "init.defaultBranch=master", *map(str, args)], cwd=cwd,
-                          env=e, capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {args} failed ({proc.returncode}): {proc.stderr}")
-    return proc
+    return git_env(home)
 
 
 def url(srv, repo, user="admin", password=ADMIN_PASSWORD):

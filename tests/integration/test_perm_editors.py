@@ -1,32 +1,18 @@
 """The permission editors: a repository's permissions tab (users, user groups, git push access,
 unknown names, explicit none) and the user group permissions tab."""
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import (ADMIN_PASSWORD, csrf_token, grant, login, make_repo, make_user,
-                      make_user_group)
+from conftest import (ADMIN_PASSWORD, csrf_token, git, git_env, grant, login, make_repo,
+                      make_user, make_user_group)
 
 
 @pytest.fixture
 def env(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
-             GIT_AUTHOR_NAME="Ann", GIT_AUTHOR_EMAIL="ann@example.com",
-             GIT_COMMITTER_NAME="Ann", GIT_COMMITTER_EMAIL="ann@example.com")
-    return e
-
-
-def git(env, *args, cwd=None, check=True):
-    proc = subprocess.run(["git", "-c", "init.defaultBranch=master", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {args} failed ({proc.returncode}): {proc.stderr}")
-    return proc
+    return git_env(home)
 
 
 def work_copy(env, tmp_path):

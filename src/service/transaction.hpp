@@ -1,0 +1,46 @@
+// The usual shapes of service database work: a pooled connection for a few reads, or one
+// transaction around a write, committed when the work succeeds (otherwise it rolls back and
+// nothing is written).
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include "core/error.hpp"
+#include "db/connection.hpp"
+#include "db/pool.hpp"
+#include "db/transaction.hpp"
+#include "service/app.hpp"
+
+namespace kallithea::service {
+
+// Runs `work(conn)` (returning Status or Result<T>) on a pooled connection, which goes back to
+// the pool as soon as the work returns.
+template <class Work>
+std::invoke_result_t<Work&, db::Connection&> with_connection(App& app, Work&& work) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    return work(*conn);
+}
+
+// Runs `work(conn)` (returning Status or Result<T>) inside one write transaction on a pooled
+// connection and commits if it succeeded. Returns the work's result, or the error of acquiring,
+// beginning or committing.
+template <class Work>
+std::invoke_result_t<Work&, db::Connection&> in_transaction(App& app, Work&& work) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto tx = db::Transaction::begin(*conn);
+    if (!tx)
+        return fail(std::move(tx.error()));
+    auto result = work(*conn);
+    if (!result)
+        return result;
+    if (auto st = tx->commit(); !st)
+        return fail(std::move(st.error()));
+    return result;
+}
+
+}  // namespace kallithea::service

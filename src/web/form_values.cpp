@@ -1,0 +1,49 @@
+// Reading posted form values.
+#include "web/form_values.hpp"
+
+#include <charconv>
+
+namespace kallithea::web {
+
+bool truthy(const std::optional<std::string>& value) {
+    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
+}
+
+std::string trimmed(std::string text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+std::optional<int64_t> parse_positive_id(std::string_view text) {
+    int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+        return std::nullopt;
+    return id;
+}
+
+std::optional<std::optional<int64_t>> parse_group_choice(std::string_view text) {
+    if (text.empty() || text == "-1")
+        return std::optional<int64_t>();
+    auto id = parse_positive_id(text);
+    if (!id)
+        return std::nullopt;
+    return std::optional<int64_t>(*id);
+}
+
+bool form_checked(const Ctx& ctx, std::string_view name) {
+    return truthy(ctx.form_value(name));
+}
+
+std::string trimmed_form(const Ctx& ctx, std::string_view name) {
+    return trimmed(ctx.form_value(name).value_or(""));
+}
+
+bool is_user_error(const Error& error) {
+    return error.code == Errc::invalid_argument || error.code == Errc::conflict;
+}
+
+}  // namespace kallithea::web

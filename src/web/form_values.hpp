@@ -1,0 +1,32 @@
+// Reading posted form values: check boxes, trimmed text, ids, and which service errors are the
+// user's to correct on the form.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "web/context.hpp"
+
+namespace kallithea::web {
+
+// A check box or boolean field: "True", "true", "on", "1".
+bool truthy(const std::optional<std::string>& value);
+// Without leading and trailing white space (" \t\r\n").
+std::string trimmed(std::string text);
+// A whole positive decimal number.
+std::optional<int64_t> parse_positive_id(std::string_view text);
+// A repository-group choice: "-1" and "" mean top level (an empty inner optional); nullopt when
+// it is not a positive number.
+std::optional<std::optional<int64_t>> parse_group_choice(std::string_view text);
+
+// The form field `name`, truthy / trimmed (a missing field is false / "").
+bool form_checked(const Ctx& ctx, std::string_view name);
+std::string trimmed_form(const Ctx& ctx, std::string_view name);
+
+// Errors a form shows to the user (invalid_argument, conflict), rather than an error page.
+bool is_user_error(const Error& error);
+
+}  // namespace kallithea::web
