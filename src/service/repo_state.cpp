@@ -41,9 +41,10 @@ std::string repo_state_token(const RepoInfo& repo) {
     struct stat st {};
     if (::stat((repo.path + "/.git").c_str(), &st) == 0)
         git_dir += "/.git";
-    std::string token = fmt::format("{}|{}|{}|{}|{}|{}|{}", repo.repo_id, generation(repo.repo_id),
-                                    repo.name, repo.landing_rev, repo.description,
-                                    repo.downloads ? 1 : 0, repo.changeset_cache.value_or(""));
+    std::string token =
+        fmt::format("{}|{}|{}|{}|{}|{}{}|{}", repo.repo_id, generation(repo.repo_id), repo.name,
+                    repo.landing_rev, repo.description, repo.downloads ? 1 : 0,
+                    repo.is_private ? 1 : 0, repo.changeset_cache.value_or(""));
     for (const char* part : {"/HEAD", "/packed-refs", "/refs/heads", "/refs/tags"})
         token += "|" + stamp(git_dir + part);
     return token;

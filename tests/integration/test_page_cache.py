@@ -78,3 +78,18 @@ def test_permissions_and_layout_are_never_shared(server):
                "username='bob')")
     db.commit()
     assert bob.get(server.url + "/r/summary", timeout=30).status_code == 404
+
+
+def test_repository_settings_changes_show_at_once(server):
+    make_repo(server, "r", description="first words")
+    admin = login(server.url, "admin", ADMIN_PASSWORD)
+    for _ in range(2):
+        page = admin.get(server.url + "/r/summary", timeout=30).text
+        assert "first words" in page
+        assert '<span class="badge">private</span>' not in page
+    db = server.db()
+    db.execute("UPDATE repositories SET private=1, description='second words' WHERE repo_name='r'")
+    db.commit()
+    page = admin.get(server.url + "/r/summary", timeout=30).text
+    assert "second words" in page
+    assert '<span class="badge">private</span>' in page
