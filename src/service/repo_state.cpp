@@ -2,6 +2,7 @@
 #include "service/repo_state.hpp"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <mutex>
 #include <unordered_map>
@@ -20,11 +21,17 @@ uint64_t generation(int64_t repo_id) {
     return it == generations.end() ? 0 : it->second;
 }
 
-// mtime (ns) and size of a path; zeros when missing.
-std::string stamp(const std::string& path) {
+// mtime (ns) and size of a path ("-" when missing). Sets `racy` when the path changed within the
+// last two seconds: file times have a coarse clock, so a change in the same tick as the previous
+// one would leave the stamp as it was (the "racy git" problem); such states are not cached.
+std::string stamp(const std::string& path, bool& racy) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return "-";
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    if (now.tv_sec - st.st_mtim.tv_sec < 2)
+        racy = true;
     return fmt::format("{}.{}:{}", st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size);
 }
 
@@ -45,9 +52,10 @@ std::string repo_state_token(const RepoInfo& repo) {
         fmt::format("{}|{}|{}|{}|{}|{}{}|{}", repo.repo_id, generation(repo.repo_id), repo.name,
                     repo.landing_rev, repo.description, repo.downloads ? 1 : 0,
                     repo.is_private ? 1 : 0, repo.changeset_cache.value_or(""));
+    bool racy = false;
     for (const char* part : {"/HEAD", "/packed-refs", "/refs/heads", "/refs/tags"})
-        token += "|" + stamp(git_dir + part);
-    return token;
+        token += "|" + stamp(git_dir + part, racy);
+    return racy ? std::string() : token;
 }
 
 }  // namespace kallithea::service

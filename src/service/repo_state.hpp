@@ -10,7 +10,8 @@
 
 namespace kallithea::service {
 
-// A few stat() calls; no repository is opened.
+// A few stat() calls; no repository is opened. Empty when the refs changed in the last two
+// seconds (too recent for file times to tell the next change apart): do not cache then.
 std::string repo_state_token(const RepoInfo& repo);
 
 // Marks a repository as changed by this process (pushes); part of the token.

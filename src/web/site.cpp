@@ -279,14 +279,16 @@ http::Response Site::handle(http::Request& request) {
     std::string cache_key;
     if (route.cached && ctx.repo && request.method == http::Method::get && cache_->enabled() &&
         session_cookie_value(request, std::string(kFlashCookie)).empty()) {
-        cache_key = route.pattern + '\n' + request.script_name + '\n' + request.path + '?' +
-                    request.raw_query + '\n' + std::string(request.header("Host")) + '\n' +
-                    std::string(request.header("X-Partial-XHR")) + '\n' +
-                    (ctx.https ? "https" : "http") + '\n' + ctx.session.id + '\n' +
-                    std::to_string(static_cast<int>(ctx.repo->level)) + '\n' +
-                    service::repo_state_token(*ctx.repo);
-        if (auto hit = cache_->get(cache_key))
-            return *hit;
+        const std::string state = service::repo_state_token(*ctx.repo);
+        if (!state.empty()) {
+            cache_key = route.pattern + '\n' + request.script_name + '\n' + request.path + '?' +
+                        request.raw_query + '\n' + std::string(request.header("Host")) + '\n' +
+                        std::string(request.header("X-Partial-XHR")) + '\n' +
+                        (ctx.https ? "https" : "http") + '\n' + ctx.session.id + '\n' +
+                        std::to_string(static_cast<int>(ctx.repo->level)) + '\n' + state;
+            if (auto hit = cache_->get(cache_key))
+                return *hit;
+        }
     }
     http::Response response = route.handler(ctx);
     if (!cache_key.empty() && response.status == 200 && !response.stream &&

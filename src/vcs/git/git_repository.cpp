@@ -1,10 +1,15 @@
 // Git repositories: opening, refs, revision resolution and changeset metadata (libgit2).
 #include "vcs/git/git_repository.hpp"
 
+#include <sys/stat.h>
+#include <time.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <tuple>
+#include <unordered_map>
 
 #include "vcs/git/git_repository_impl.hpp"
 
@@ -58,9 +63,68 @@ Result<std::string> normalize_path(std::string_view path) {
     return out;
 }
 
+namespace {
+
+// A fingerprint of every ref of a repository: the times and sizes of HEAD, packed-refs and every
+// directory and loose ref below refs/heads and refs/tags. Empty when something changed in the last
+// two seconds (file times come from a coarse clock: a change in the same tick as the previous one
+// would not show, so such states are not cached).
+std::string refs_stamp(const std::string& git_dir) {
+    std::string out;
+    bool racy = false;
+    const time_t now = ::time(nullptr);
+    auto add = [&](const std::filesystem::path& p) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0) {
+            out += "-|";
+            return;
+        }
+        if (now - st.st_mtim.tv_sec < 3) {
+            racy = true;
+        }
+        out += p.native() + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+               std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_size) + "|";
+    };
+    add(git_dir + "/HEAD");
+    add(git_dir + "/packed-refs");
+    for (const char* top : {"/refs/heads", "/refs/tags"}) {
+        add(git_dir + top);
+        std::error_code ec;
+        for (std::filesystem::recursive_directory_iterator it(git_dir + top, ec), end;
+             !ec && it != end; it.increment(ec)) {
+            add(it->path());
+        }
+    }
+    return racy ? std::string() : out;
+}
+
+// Peeled ref indexes of recently opened repositories, by git directory.
+struct RefIndexCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const RefIndex>>>
+        entries;
+};
+
+RefIndexCache& ref_index_cache() {
+    static RefIndexCache cache;
+    return cache;
+}
+
+}  // namespace
+
 Result<const RefIndex*> GitRepository::ref_index() {
     if (refs_) {
-        return &*refs_;
+        return refs_.get();
+    }
+    const std::string stamp = refs_stamp(git_dir_);
+    if (!stamp.empty()) {
+        RefIndexCache& cache = ref_index_cache();
+        std::lock_guard lock(cache.mutex);
+        const auto it = cache.entries.find(git_dir_);
+        if (it != cache.entries.end() && it->second.first == stamp) {
+            refs_ = it->second.second;
+            return refs_.get();
+        }
     }
     git_reference_iterator* raw_it = nullptr;
     int rc = git_reference_iterator_new(&raw_it, repo_.get());
@@ -101,8 +165,16 @@ Result<const RefIndex*> GitRepository::ref_index() {
     for (size_t i = 0; i < index.refs.size(); ++i) {
         index.by_target[index.refs[i].target].push_back(i);
     }
-    refs_ = std::move(index);
-    return &*refs_;
+    refs_ = std::make_shared<const RefIndex>(std::move(index));
+    if (!stamp.empty()) {
+        RefIndexCache& cache = ref_index_cache();
+        std::lock_guard lock(cache.mutex);
+        if (cache.entries.size() >= 256) {
+            cache.entries.clear();
+        }
+        cache.entries[git_dir_] = {stamp, refs_};
+    }
+    return refs_.get();
 }
 
 Result<std::vector<Ref>> GitRepository::refs() {

@@ -87,7 +87,7 @@ private:
     std::string path_;
     std::string git_dir_;
     RepoHandle repo_;
-    std::optional<RefIndex> refs_;
+    std::shared_ptr<const RefIndex> refs_;  // shared with other instances while unchanged
     std::unique_ptr<CommitGraph> graph_;
     bool graph_loaded_ = false;
 };
