@@ -1,8 +1,13 @@
 // The subcommands of the kallithea binary; each returns the process exit code.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace kallithea::service {
+class App;
+}
 
 namespace kallithea::app {
 
@@ -30,5 +35,9 @@ int run_db_upgrade(const std::string& config_file);
 
 // Prints "kallithea: <message>" on stderr.
 void print_error(const std::string& message);
+
+// Opens the configured instance for a command (warnings and errors only on stderr); nullptr
+// after printing the reason.
+std::shared_ptr<service::App> open_app(const std::string& config_file);
 
 }  // namespace kallithea::app

@@ -38,25 +38,6 @@ struct RepoCommands {
 
 namespace {
 
-// Opens the configured instance for a command (warnings and errors only on stderr).
-std::shared_ptr<service::App> open_app(const std::string& config_file) {
-    auto config = config::AppConfig::load(config_file);
-    if (!config) {
-        print_error(config.error().message);
-        return nullptr;
-    }
-    log::init(log::Level::warn);
-    vcs::VcsSettings vcs_settings;
-    vcs_settings.git_executable = config->git_path;
-    vcs::set_vcs_settings(vcs_settings);
-    auto app = service::App::open(*config);
-    if (!app) {
-        print_error(app.error().message);
-        return nullptr;
-    }
-    return *app;
-}
-
 int run_create(const RepoCommands& c) {
     auto app = open_app(c.config_file);
     if (!app)
@@ -270,6 +251,24 @@ std::optional<int> run_repo_commands(const RepoCommands& c) {
         return run_purge_deleted(c, *app);
     }
     return std::nullopt;
+}
+
+std::shared_ptr<service::App> open_app(const std::string& config_file) {
+    auto config = config::AppConfig::load(config_file);
+    if (!config) {
+        print_error(config.error().message);
+        return nullptr;
+    }
+    log::init(log::Level::warn);
+    vcs::VcsSettings vcs_settings;
+    vcs_settings.git_executable = config->git_path;
+    vcs::set_vcs_settings(vcs_settings);
+    auto app = service::App::open(*config);
+    if (!app) {
+        print_error(app.error().message);
+        return nullptr;
+    }
+    return *app;
 }
 
 }  // namespace kallithea::app

@@ -26,21 +26,6 @@ struct UserCommands {
 
 namespace {
 
-std::shared_ptr<service::App> open_app(const std::string& config_file) {
-    auto config = config::AppConfig::load(config_file);
-    if (!config) {
-        print_error(config.error().message);
-        return nullptr;
-    }
-    log::init(log::Level::warn);
-    auto app = service::App::open(*config);
-    if (!app) {
-        print_error(app.error().message);
-        return nullptr;
-    }
-    return *app;
-}
-
 int run_create(const UserCommands& c) {
     auto app = open_app(c.config_file);
     if (!app)

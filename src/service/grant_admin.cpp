@@ -166,27 +166,13 @@ Result<Resolved> resolve(db::Connection& conn, const AuthUser& actor, GrantTarge
     return out;
 }
 
-perm::ApplyTo to_perm(ApplyToChildren apply) {
-    switch (apply) {
-        case ApplyToChildren::none:
-            return perm::ApplyTo::none;
-        case ApplyToChildren::repos:
-            return perm::ApplyTo::repos;
-        case ApplyToChildren::groups:
-            return perm::ApplyTo::groups;
-        case ApplyToChildren::all:
-            return perm::ApplyTo::all;
-    }
-    return perm::ApplyTo::none;
-}
-
 // Writes one resolved change on a repository group and, per `apply`, its descendants.
 Status write_group_change(db::Connection& conn, int64_t group_id, const Resolved& change,
-                          ApplyToChildren apply, const std::vector<perm::GroupNode>& groups,
+                          perm::ApplyTo apply, const std::vector<perm::GroupNode>& groups,
                           const std::vector<perm::RepoNode>& repos) {
     store::Grants grants(conn);
     const auto planned = perm::plan_group_grant(group_id, change.level.value_or(perm::Level::none),
-                                                to_perm(apply), change.is_default, groups, repos);
+                                                apply, change.is_default, groups, repos);
     for (const auto& write : planned) {
         const auto object = write.target == perm::PermissionWrite::Target::group
                                 ? store::GrantObject::repo_group
@@ -240,7 +226,7 @@ Result<std::vector<GrantEntry>> list_grants(App& app, GrantTarget target, int64_
 }
 
 Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, int64_t object_id,
-                           const std::vector<GrantChange>& changes, ApplyToChildren apply) {
+                           const std::vector<GrantChange>& changes, perm::ApplyTo apply) {
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
@@ -267,7 +253,7 @@ Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, 
     if (target == GrantTarget::repo_group) {
         std::vector<perm::GroupNode> groups;
         std::vector<perm::RepoNode> repos;
-        if (apply != ApplyToChildren::none) {
+        if (apply != perm::ApplyTo::none) {
             store::RepoGroups store_groups(*conn);
             auto all = store_groups.all();
             if (!all)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "perm/apply_to_children.hpp"
 #include "service/app.hpp"
 #include "service/auth_user.hpp"
 
@@ -17,7 +18,6 @@ namespace kallithea::service {
 
 enum class GrantTarget { repository, repo_group, user_group };
 enum class GranteeKind { user, user_group };
-enum class ApplyToChildren { none, repos, groups, all };
 
 // "repository" / "group" / "usergroup".
 std::string_view grant_prefix(GrantTarget target);
@@ -52,7 +52,7 @@ struct GrantChange {
 // `default` user skipped on private repositories). The caller has checked admin on the object.
 Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, int64_t object_id,
                            const std::vector<GrantChange>& changes,
-                           ApplyToChildren apply = ApplyToChildren::none);
+                           perm::ApplyTo apply = perm::ApplyTo::none);
 
 // The name of user group `users_group_id` (for page titles); Errc::not_found when unknown.
 Result<std::string> user_group_name(App& app, int64_t users_group_id);

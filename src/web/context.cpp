@@ -33,16 +33,16 @@ std::optional<std::pair<std::string, std::string>> pending_flash(const Ctx& ctx)
     return std::make_pair(std::move(kind), text.substr(colon + 1, 1000));
 }
 
-// Puts a pending flash message on the page's layout and expires the cookie.
-void take_flash(const Ctx& ctx, View& layout, http::Response* response) {
+// Puts a pending flash message on the page's layout; true when there was one (its cookie is then
+// to be expired with the response).
+bool take_flash(const Ctx& ctx, View& layout) {
     auto flash = pending_flash(ctx);
     if (!flash)
-        return;
+        return false;
     View f;
     f.set("kind", flash->first).set("message", flash->second);
     layout.set("flash", std::move(f));
-    if (response)
-        response->headers.add("Set-Cookie", flash_cookie(ctx, "", 0));
+    return true;
 }
 
 }  // namespace
@@ -122,10 +122,10 @@ http::Response Ctx::page(int status, std::string_view template_name, std::string
                          View view) const {
     view.set("base", req.script_name);
     View layout = layout_view(this, app, title, template_name);
-    take_flash(*this, layout, nullptr);
+    const bool flashed = take_flash(*this, layout);
     layout.set("content", render(template_name, view));
     http::Response response = http::Response::html(status, render("layout", layout));
-    if (pending_flash(*this))
+    if (flashed)
         response.headers.add("Set-Cookie", flash_cookie(*this, "", 0));
     add_html_headers(response);
     return response;
@@ -178,10 +178,10 @@ http::Response Ctx::repo_page(int status, std::string_view template_name, std::s
         .set("home_url", url("/"));
     std::string content = render("repo_header", header) + render(template_name, view);
     View layout = layout_view(this, app, std::string(title) + " · " + name, template_name);
-    take_flash(*this, layout, nullptr);
+    const bool flashed = take_flash(*this, layout);
     layout.set("content", std::move(content));
     http::Response response = http::Response::html(status, render("layout", layout));
-    if (pending_flash(*this))
+    if (flashed)
         response.headers.add("Set-Cookie", flash_cookie(*this, "", 0));
     add_html_headers(response);
     return response;

@@ -103,15 +103,9 @@ std::vector<service::GrantChange> parse_perm_form(const Ctx& ctx) {
     return changes;
 }
 
-service::ApplyToChildren parse_apply_to(const Ctx& ctx) {
-    const std::string value = ctx.form_value("apply_to").value_or("none");
-    if (value == "repos")
-        return service::ApplyToChildren::repos;
-    if (value == "groups")
-        return service::ApplyToChildren::groups;
-    if (value == "all")
-        return service::ApplyToChildren::all;
-    return service::ApplyToChildren::none;
+perm::ApplyTo parse_apply_to(const Ctx& ctx) {
+    return perm::parse_apply_to(ctx.form_value("apply_to").value_or("none"))
+        .value_or(perm::ApplyTo::none);
 }
 
 std::optional<service::GrantChange> parse_revoke(const Ctx& ctx) {

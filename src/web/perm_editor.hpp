@@ -32,7 +32,7 @@ Result<std::string> render_perm_editor(const Ctx& ctx, const PermEditorSpec& spe
 // perm_group_<id>) and the "add" row (add_name, add_kind = user|group, add_perm).
 std::vector<service::GrantChange> parse_perm_form(const Ctx& ctx);
 // The form's apply_to (none when absent or unknown).
-service::ApplyToChildren parse_apply_to(const Ctx& ctx);
+perm::ApplyTo parse_apply_to(const Ctx& ctx);
 // The row a revoke post names: obj_type = user|user_group and id, or revoke = "user:<id>" /
 // "user_group:<id>" (the editor's per-row buttons). nullopt when malformed.
 std::optional<service::GrantChange> parse_revoke(const Ctx& ctx);
