@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "vcs/git/git_repository_impl.hpp"
+#include "vcs/git/handle_pool.hpp"
 #include "vcs/git/history_walk.hpp"
 #include "vcs/git/tree_states.hpp"
 
@@ -212,7 +213,7 @@ private:
 
 const CommitGraph* GitRepository::commit_graph() {
     if (!graph_loaded_) {
-        graph_ = CommitGraph::open(git_dir_);
+        graph_ = shared_commit_graph(git_dir_);
         graph_loaded_ = true;
     }
     return graph_.get();

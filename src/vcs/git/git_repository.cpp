@@ -12,11 +12,15 @@
 #include <unordered_map>
 
 #include "vcs/git/git_repository_impl.hpp"
+#include "vcs/git/handle_pool.hpp"
 
 namespace kallithea::vcs::git {
 
 Result<std::unique_ptr<Repository>> open_git_repository(const std::string& path) {
     ensure_libgit2();
+    if (RepoHandle pooled = take_pooled_handle(path)) {
+        return std::make_unique<GitRepository>(path, std::move(pooled));
+    }
     git_repository* raw = nullptr;
     int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
     if (rc == GIT_ENOTFOUND && !std::filesystem::exists(path)) {
@@ -35,6 +39,10 @@ GitRepository::GitRepository(std::string path, RepoHandle repo)
     while (git_dir_.size() > 1 && git_dir_.back() == '/') {
         git_dir_.pop_back();
     }
+}
+
+GitRepository::~GitRepository() {
+    give_pooled_handle(path_, git_dir_, std::move(repo_));
 }
 
 Result<std::string> normalize_path(std::string_view path) {

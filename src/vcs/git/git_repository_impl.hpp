@@ -23,6 +23,9 @@ struct RefIndex {
 class GitRepository final : public Repository {
 public:
     GitRepository(std::string path, RepoHandle repo);
+    ~GitRepository() override;  // gives the libgit2 handle back to the pool
+    GitRepository(const GitRepository&) = delete;
+    GitRepository& operator=(const GitRepository&) = delete;
 
     std::string type() const override { return "git"; }
     const std::string& path() const override { return path_; }
@@ -87,8 +90,8 @@ private:
     std::string path_;
     std::string git_dir_;
     RepoHandle repo_;
-    std::shared_ptr<const RefIndex> refs_;  // shared with other instances while unchanged
-    std::unique_ptr<CommitGraph> graph_;
+    std::shared_ptr<const RefIndex> refs_;      // shared with other instances while unchanged
+    std::shared_ptr<const CommitGraph> graph_;  // shared with other instances while unchanged
     bool graph_loaded_ = false;
 };
 
