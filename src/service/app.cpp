@@ -7,6 +7,7 @@
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
 #include "store/settings.hpp"
+#include "store/ui.hpp"
 #include "store/users.hpp"
 
 namespace kallithea::service {
@@ -29,6 +30,7 @@ struct App::Cache {
     std::mutex mutex;
     Cached<SiteSettings> settings;
     Cached<DefaultUser> default_user;
+    Cached<std::string> repo_root;
 };
 
 App::App(config::AppConfig config, std::shared_ptr<db::Pool> pool)
@@ -107,6 +109,22 @@ Result<App::DefaultUser> App::default_user() {
     return user;
 }
 
+Result<std::string> App::repo_root() {
+    std::lock_guard lock(cache_->mutex);
+    auto& entry = cache_->repo_root;
+    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
+        return *entry.value;
+    auto conn = pool_->acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    auto root = store::Ui(*conn).repo_root();
+    if (!root)
+        return fail(std::move(root.error()));
+    entry.value = *root;
+    entry.loaded = SteadyClock::now();
+    return root;
+}
+
 Result<AuthUser> App::anonymous_user() {
     auto def = default_user();
     if (!def)
@@ -124,6 +142,7 @@ void App::invalidate_caches() {
     std::lock_guard lock(cache_->mutex);
     cache_->settings.value.reset();
     cache_->default_user.value.reset();
+    cache_->repo_root.value.reset();
 }
 
 }  // namespace kallithea::service

@@ -45,7 +45,10 @@ public:
         std::vector<std::string> ip_whitelist;  // active user_ip_map entries
     };
     Result<DefaultUser> default_user();
-    // Drops the cached settings and `default` user (after this process changed them).
+    // The repository root (the `ui` paths row), cached the same way; for reading pages (writers
+    // read the row themselves).
+    Result<std::string> repo_root();
+    // Drops the cached settings, `default` user and root (after this process changed them).
     void invalidate_caches();
 
 private:

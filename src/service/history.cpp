@@ -35,13 +35,40 @@ CivilTime civil_time(const vcs::Signature& sig) {
             static_cast<int>(hms.seconds().count())};
 }
 
+// Writes n as exactly `width` decimal digits (n >= 0) at p; returns the end.
+char* put_digits(char* p, int n, int width) {
+    for (int i = width - 1; i >= 0; --i, n /= 10)
+        p[i] = static_cast<char>('0' + n % 10);
+    return p + width;
+}
+
 std::string offset_text(int minutes, bool colon) {
-    const char sign = minutes < 0 ? '-' : '+';
     const int abs_minutes = std::abs(minutes);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, colon ? "%c%02d:%02d" : "%c%02d%02d", sign, abs_minutes / 60,
-                  abs_minutes % 60);
-    return buf;
+    char buf[8];
+    char* p = buf;
+    *p++ = minutes < 0 ? '-' : '+';
+    p = put_digits(p, abs_minutes / 60 % 100, 2);
+    if (colon)
+        *p++ = ':';
+    p = put_digits(p, abs_minutes % 60, 2);
+    return std::string(buf, p);
+}
+
+// "YYYY-MM-DD<sep>hh:mm:ss" (years 0..9999).
+std::string date_time_text(const CivilTime& t, char separator) {
+    char buf[19];
+    char* p = put_digits(buf, std::clamp(t.year, 0, 9999), 4);
+    *p++ = '-';
+    p = put_digits(p, t.month, 2);
+    *p++ = '-';
+    p = put_digits(p, t.day, 2);
+    *p++ = separator;
+    p = put_digits(p, t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, t.minute, 2);
+    *p++ = ':';
+    p = put_digits(p, t.second, 2);
+    return std::string(buf, p);
 }
 
 // Python's urllib.parse.quote (safe '/'), as Kallithea quotes {user}.
@@ -108,11 +135,7 @@ std::string setting_or(App& app, const std::string& name, std::string fallback) 
 }  // namespace
 
 std::string display_date(const vcs::Signature& sig) {
-    const CivilTime t = civil_time(sig);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", t.year, t.month, t.day, t.hour,
-                  t.minute, t.second);
-    return buf;
+    return date_time_text(civil_time(sig), ' ');
 }
 
 std::string rfc2822_date(const vcs::Signature& sig) {
@@ -128,11 +151,7 @@ std::string rfc2822_date(const vcs::Signature& sig) {
 }
 
 std::string rfc3339_date(const vcs::Signature& sig) {
-    const CivilTime t = civil_time(sig);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day, t.hour,
-                  t.minute, t.second);
-    return buf + offset_text(sig.offset_minutes, true);
+    return date_time_text(civil_time(sig), 'T') + offset_text(sig.offset_minutes, true);
 }
 
 std::string site_base_url(App& app, const RequestOrigin& origin) {

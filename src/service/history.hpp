@@ -113,9 +113,9 @@ inline constexpr size_t kChildrenWalkLimit = 5000;
 
 struct ChangesetDetail {
     vcs::ChangesetInfo info;
-    // Filled for a single changeset only. Found by walking history newest first down to the
-    // changeset's date, at most kChildrenWalkLimit changesets unless all_children was asked:
-    // children_complete is false when that limit cut the search short.
+    // Filled for a single changeset only. From the repository's index of children when it has
+    // one, else by walking at most kChildrenWalkLimit newer changesets unless all_children was
+    // asked: children_complete is false when that limit cut the search short.
     std::vector<vcs::ChangesetInfo> children;
     bool children_complete = true;
     vcs::Diff diff;  // against the first parent

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <memory>
 
+#include "core/lru_cache.hpp"
 #include "service/history.hpp"
 #include "vcs/repository.hpp"
 
@@ -11,6 +12,8 @@ namespace kallithea::service {
 namespace {
 
 using RepoPtr = std::unique_ptr<vcs::Repository>;
+
+constexpr size_t kDiffCacheBytes = 32 * 1024 * 1024;
 
 // Number of diff bytes a page may show: cut_off_limit, or the ceiling for ?fulldiff=1.
 size_t diff_budget(App& app, const DiffRequest& request) {
@@ -79,6 +82,45 @@ Result<std::vector<vcs::ChangesetInfo>> spec_changesets(vcs::Repository& r, cons
     return list;
 }
 
+// Diffs of changesets against their first parents, by repository, changeset id and options: a
+// changeset never changes, so entries are only evicted.
+LruCache<vcs::Diff>& diff_cache() {
+    static LruCache<vcs::Diff> cache(kDiffCacheBytes);
+    return cache;
+}
+
+size_t diff_bytes(const vcs::Diff& diff) {
+    size_t n = sizeof diff;
+    for (const auto& file : diff.files)
+        n += sizeof file + file.patch.size() + file.old_path.size() + file.new_path.size();
+    return n;
+}
+
+// r.diff("", id, options) through diff_cache(); id must be a full changeset id.
+Result<vcs::Diff> cached_diff(vcs::Repository& r, const std::string& id,
+                              const vcs::DiffOptions& options) {
+    std::string key = r.path();
+    key += '\0';
+    key += id;
+    for (const size_t n :
+         {static_cast<size_t>(options.context_lines), options.cut_off_bytes,
+          static_cast<size_t>(options.ignore_whitespace),
+          static_cast<size_t>(options.binary_patches), static_cast<size_t>(options.names_only),
+          static_cast<size_t>(options.detect_renames)}) {
+        key += '\0';
+        key += std::to_string(n);
+    }
+    const bool cacheable = options.paths.empty() && id.size() == 40;
+    if (cacheable) {
+        if (auto hit = diff_cache().find(key))
+            return *hit;
+    }
+    auto diff = r.diff("", id, options);
+    if (diff && cacheable)
+        diff_cache().insert(key, std::make_shared<const vcs::Diff>(*diff), diff_bytes(*diff));
+    return diff;
+}
+
 // Diff of a changeset against its first parent within budget (bytes of patch left; updated).
 Result<vcs::Diff> budgeted_diff(vcs::Repository& r, const std::string& id,
                                 const DiffRequest& request, size_t& budget,
@@ -89,7 +131,7 @@ Result<vcs::Diff> budgeted_diff(vcs::Repository& r, const std::string& id,
     options.binary_patches = binary_patches;
     options.names_only = budget == 0;
     options.cut_off_bytes = budget;
-    auto diff = r.diff("", id, options);
+    auto diff = cached_diff(r, id, options);
     if (!diff)
         return fail(diff.error());
     if (budget == 0) {
@@ -99,31 +141,6 @@ Result<vcs::Diff> budgeted_diff(vcs::Repository& r, const std::string& id,
     }
     budget -= std::min(budget, patch_bytes(*diff));
     return diff;
-}
-
-// Children of cs among the changesets newer than it (a day of slack for skewed clocks), walking
-// at most kChildrenWalkLimit of them; complete is false when the limit stopped the walk.
-Result<std::vector<vcs::ChangesetInfo>> recent_children(vcs::Repository& r,
-                                                        const vcs::ChangesetInfo& cs,
-                                                        bool& complete) {
-    constexpr int64_t kClockSkew = 24 * 3600;
-    std::vector<vcs::ChangesetInfo> out;
-    size_t walked = 0;
-    complete = true;
-    auto status = r.walk_log(vcs::LogQuery{}, [&](const vcs::ChangesetInfo& c) {
-        if (c.committer.time < cs.committer.time - kClockSkew)
-            return false;
-        if (++walked > kChildrenWalkLimit) {
-            complete = false;
-            return false;
-        }
-        if (std::find(c.parents.begin(), c.parents.end(), cs.id) != c.parents.end())
-            out.push_back(c);
-        return true;
-    });
-    if (!status)
-        return fail(status.error());
-    return out;
 }
 
 Result<RepoPtr> open_nonempty(const RepoInfo& info) {
@@ -229,11 +246,11 @@ Result<ChangesetPage> changeset_page(App& app, const RepoInfo& info, std::string
             return fail(diff.error());
         detail.diff = std::move(*diff);
         if (!spec.range) {
-            auto children =
-                all_children ? r.children(cs.id) : recent_children(r, cs, detail.children_complete);
+            auto children = r.children(cs.id, all_children ? SIZE_MAX : kChildrenWalkLimit);
             if (!children)
                 return fail(children.error());
-            detail.children = std::move(*children);
+            detail.children = std::move(children->changesets);
+            detail.children_complete = children->complete;
         }
         detail.info = std::move(cs);
         out.changesets.push_back(std::move(detail));
@@ -363,8 +380,12 @@ Result<std::vector<vcs::ChangesetInfo>> changeset_relatives(const RepoInfo& info
     auto cs = (*repo)->changeset(rev);
     if (!cs)
         return fail(cs.error());
-    if (children)
-        return (*repo)->children(cs->id);
+    if (children) {
+        auto list = (*repo)->children(cs->id, SIZE_MAX);
+        if (!list)
+            return fail(list.error());
+        return std::move(list->changesets);
+    }
     std::vector<vcs::ChangesetInfo> out;
     for (const auto& parent : cs->parents) {
         auto p = (*repo)->changeset(parent);

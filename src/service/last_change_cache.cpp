@@ -7,7 +7,7 @@ namespace kallithea::service {
 namespace {
 
 constexpr size_t kSharedBudgetBytes = 64 * 1024 * 1024;
-constexpr size_t kSlotOverhead = 128;
+constexpr size_t kEntryOverhead = 128;
 constexpr size_t kChangesetOverhead = 256;
 
 }  // namespace
@@ -31,7 +31,7 @@ size_t LastChangeCache::estimate_bytes(const LastChanges& value) {
     size_t bytes = 0;
     std::unordered_set<const vcs::ChangesetInfo*> seen;
     for (const auto& [name, changeset] : value) {
-        bytes += name.size() + kSlotOverhead;
+        bytes += name.size() + kEntryOverhead;
         if (!changeset || !seen.insert(changeset.get()).second)
             continue;
         bytes += kChangesetOverhead + changeset->message.size() + changeset->author.name.size() +
@@ -42,46 +42,6 @@ size_t LastChangeCache::estimate_bytes(const LastChanges& value) {
                 bytes += n.size() + 32;
     }
     return bytes;
-}
-
-std::shared_ptr<const LastChanges> LastChangeCache::find(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    auto it = index_.find(key);
-    if (it == index_.end())
-        return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
-    return it->second->value;
-}
-
-void LastChangeCache::insert(const std::string& key, std::shared_ptr<const LastChanges> value) {
-    const size_t bytes = estimate_bytes(*value) + key.size() + kSlotOverhead;
-    std::lock_guard lock(mutex_);
-    if (auto it = index_.find(key); it != index_.end()) {
-        bytes_ -= it->second->bytes;
-        order_.erase(it->second);
-        index_.erase(it);
-    }
-    if (bytes > max_bytes_)
-        return;
-    order_.push_front(Slot{key, std::move(value), bytes});
-    index_.emplace(key, order_.begin());
-    bytes_ += bytes;
-    while (bytes_ > max_bytes_ && !order_.empty()) {
-        const Slot& last = order_.back();
-        bytes_ -= last.bytes;
-        index_.erase(last.key);
-        order_.pop_back();
-    }
-}
-
-size_t LastChangeCache::size_bytes() const {
-    std::lock_guard lock(mutex_);
-    return bytes_;
-}
-
-size_t LastChangeCache::entries() const {
-    std::lock_guard lock(mutex_);
-    return order_.size();
 }
 
 }  // namespace kallithea::service

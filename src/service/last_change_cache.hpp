@@ -4,14 +4,12 @@
 #pragma once
 
 #include <cstddef>
-#include <list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/lru_cache.hpp"
 #include "vcs/types.hpp"
 
 namespace kallithea::service {
@@ -20,9 +18,9 @@ namespace kallithea::service {
 using LastChanges = std::map<std::string, std::shared_ptr<const vcs::ChangesetInfo>>;
 
 // Least-recently-used eviction once the estimated size exceeds the byte budget. Thread-safe.
-class LastChangeCache {
+class LastChangeCache : public LruCache<LastChanges> {
 public:
-    explicit LastChangeCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+    using LruCache<LastChanges>::LruCache;
 
     // The one instance the file pages use.
     static LastChangeCache& shared();
@@ -31,29 +29,14 @@ public:
     static std::string key(std::string_view repo_path, std::string_view commit_id,
                            std::string_view dir);
 
-    // The cached value, or null.
-    std::shared_ptr<const LastChanges> find(const std::string& key);
-    // Stores value (replacing any older one) and evicts the least recently used entries while the
-    // total is over the budget. A value larger than the whole budget is not stored.
-    void insert(const std::string& key, std::shared_ptr<const LastChanges> value);
-
-    size_t size_bytes() const;
-    size_t entries() const;
+    // Stores value with its estimated size (see LruCache::insert).
+    void insert(const std::string& key, std::shared_ptr<const LastChanges> value) {
+        const size_t bytes = estimate_bytes(*value);
+        LruCache<LastChanges>::insert(key, std::move(value), bytes);
+    }
 
     // Rough memory use of a value (strings, changesets shared within it counted once).
     static size_t estimate_bytes(const LastChanges& value);
-
-private:
-    struct Slot {
-        std::string key;
-        std::shared_ptr<const LastChanges> value;
-        size_t bytes = 0;
-    };
-    mutable std::mutex mutex_;
-    size_t max_bytes_;
-    size_t bytes_ = 0;
-    std::list<Slot> order_;  // most recently used first
-    std::unordered_map<std::string, std::list<Slot>::iterator> index_;
 };
 
 }  // namespace kallithea::service

@@ -114,7 +114,7 @@ Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::strin
     if (!perm::at_least(level, need))
         return fail(Errc::forbidden, "Permission denied");
 
-    auto root = store::Ui(*conn).repo_root();
+    auto root = app.repo_root();
     if (!root)
         return fail(std::move(root.error()));
     RepoInfo info;

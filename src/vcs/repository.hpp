@@ -63,8 +63,10 @@ public:
     // Full changeset id of a revision.
     virtual Result<std::string> resolve(std::string_view rev) = 0;
     virtual Result<ChangesetInfo> changeset(std::string_view rev) = 0;
-    // Changesets whose parent is rev (reachable from any branch or tag).
-    virtual Result<std::vector<ChangesetInfo>> children(std::string_view rev) = 0;
+    // Changesets whose parent is rev (reachable from any branch or tag), newest first. Where the
+    // repository has no index of children (Git without a commit-graph) the search walks at most
+    // max_walk changesets newer than rev, and says so when that stopped it.
+    virtual Result<Children> children(std::string_view rev, size_t max_walk) = 0;
 
     // Calls visit for each changeset of the query, newest first by committer date as `git log`
     // orders them (children before parents unless clocks were skewed), reading history lazily: a

@@ -153,9 +153,17 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 }  // namespace
 
 std::string to_valid_utf8(std::string_view text) {
+    // Most text is ASCII: copy it whole up to the first byte that needs decoding.
+    size_t i = 0;
+    while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) {
+        ++i;
+    }
+    if (i == text.size()) {
+        return std::string(text);
+    }
     std::string out;
     out.reserve(text.size());
-    size_t i = 0;
+    out.append(text.substr(0, i));
     while (i < text.size()) {
         size_t len = utf8_sequence_length(text, i);
         if (len == 0) {

@@ -51,6 +51,12 @@ struct ChangesetInfo {
     bool is_merge() const { return parents.size() > 1; }
 };
 
+// The children of a changeset; complete is false when a walk limit cut the search short.
+struct Children {
+    std::vector<ChangesetInfo> changesets;
+    bool complete = true;
+};
+
 enum class NodeKind { file, dir, submodule, symlink };
 
 std::string_view node_kind_name(NodeKind kind);

@@ -157,25 +157,39 @@ std::string iso_date(int64_t seconds) {
 }
 
 std::string source_rows(std::string_view text) {
+    // One row of two cells, as Kallithea's (Pygments') line-number tables: the numbers, each an
+    // anchor, and the whole text in one <code> block (one escape pass; highlight.js sees the whole
+    // file, so multi-line tokens come out right). Both cells use white-space: pre.
+    if (text.ends_with('\n'))
+        text.remove_suffix(1);
+    const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
     std::string out;
-    // Row markup is ~110 bytes plus the (escaped) text; reserving avoids regrowing a large page.
-    const size_t newlines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-    out.reserve(text.size() + text.size() / 8 + (newlines + 1) * 120);
-    int n = 0;
+    out.reserve(text.size() + text.size() / 16 + lines * 32 + 128);
+    out += "<tr class=\"source\"><td class=\"lineno\">";
+    char digits[16];
+    for (size_t n = 1; n <= lines; ++n) {
+        const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+        const std::string_view number(digits, static_cast<size_t>(end - digits));
+        out += "<a id=\"L";
+        out += number;
+        out += "\" href=\"#L";
+        out += number;
+        out += "\">";
+        out += number;
+        out += n == lines ? "</a>" : "</a>\n";
+    }
+    out += "</td><td class=\"line\"><code>";
     size_t start = 0;
-    while (start < text.size()) {
+    while (start <= text.size()) {
         size_t end = text.find('\n', start);
         if (end == std::string_view::npos)
             end = text.size();
-        ++n;
-        out += "<tr id=\"L";
-        append_number(out, n);
-        out += "\" data-line=\"";
-        append_number(out, n);
-        out += "\">";
-        append_row_end(out, n, text.substr(start, end - start));
+        append_html(out, line_text(text.substr(start, end - start)));
+        if (end < text.size())
+            out += '\n';
         start = end + 1;
     }
+    out += "</code></td></tr>\n";
     return out;
 }
 

@@ -46,11 +46,12 @@ std::optional<http::Response> switch_revision(const Ctx& ctx, std::string_view k
 // errors are logged and answered 500/503.
 http::Response error_response(const Ctx& ctx, const Error& error, std::string_view what);
 
-// Rows of the code table (<tr id="L1" data-line="1">...), built here rather than in the template
-// because files have thousands of lines; every text is escaped. Annotate rows also carry
-// data-changeset and data-author, and the first row of each run of lines from one changeset a
-// blame cell spanning the run. source_rows takes the file text: one row per line, a final
-// newline does not start another line.
+// Rows of the code table, built here rather than in the template because files have thousands of
+// lines; every text is escaped. source_rows takes the file text and makes one row: a cell of line
+// number anchors (<a id="L1" href="#L1">) and a cell with the whole text in one <code> (a final
+// newline does not start another line). Annotate rows are one per line (<tr id="L1"
+// data-line="1" data-changeset data-author>), the first row of each run of lines from one
+// changeset with a blame cell spanning the run.
 std::string source_rows(std::string_view text);
 std::string annotate_rows(const Ctx& ctx, const std::vector<service::AnnotatedLine>& lines);
 // Rows of the directory table (<tr data-name data-path data-kind data-size data-last-changeset>

@@ -199,14 +199,23 @@ http::Response Site::error_page(int status, const std::string& request_id) const
 
 http::Response Site::handle(http::Request& request) {
     // {repo:path} and {group:path} take the shortest prefix naming an existing one.
+    // Several routes may ask about the same prefix: each is looked up once per request.
     service::App& app = *app_;
+    std::vector<std::pair<std::string, bool>> known;
     const auto lookup = router_.find(
-        request.method, request.path, [&app](std::string_view param, std::string_view value) {
-            if (param == "repo")
-                return service::repository_exists(app, value).value_or(false);
-            if (param == "group")
-                return service::repo_group_exists(app, value).value_or(false);
-            return true;
+        request.method, request.path,
+        [&app, &known](std::string_view param, std::string_view value) {
+            if (param != "repo" && param != "group")
+                return true;
+            std::string key = std::string(param) + '\n' + std::string(value);
+            for (const auto& [k, exists] : known)
+                if (k == key)
+                    return exists;
+            const bool exists = param == "repo"
+                                    ? service::repository_exists(app, value).value_or(false)
+                                    : service::repo_group_exists(app, value).value_or(false);
+            known.emplace_back(std::move(key), exists);
+            return exists;
         });
     if (!lookup.match) {
         // With anonymous access off, strangers learn nothing about what exists: every address

@@ -174,9 +174,14 @@ def git_last_change(env, path, rev="master"):
 
 
 def code_lines(html):
+    """Line anchors (annotate: one <tr id="Ln"> per line; source: <a id="Ln"> in the number
+    cell) and the text of each line."""
     parser = Elements(html)
-    rows = [a for t, a in parser.tags if t == "tr" and re.fullmatch(r"L\d+", a.get("id", ""))]
-    return rows, parser.code
+    rows = [a for t, a in parser.tags if t in ("tr", "a") and re.fullmatch(r"L\d+", a.get("id", ""))]
+    code = parser.code
+    if len(code) == 1 and any(t == "tr" and "source" in a.get("class", "") for t, a in parser.tags):
+        code = code[0].split("\n")
+    return rows, code
 
 
 # --- the browser ---------------------------------------------------------------------------

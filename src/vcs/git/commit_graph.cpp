@@ -327,6 +327,39 @@ bool CommitGraph::parents(uint32_t pos, std::vector<uint32_t>& out) const {
     return false;  // the edge list ran off the chunk
 }
 
+std::span<const uint32_t> CommitGraph::children(uint32_t pos) const {
+    std::call_once(children_once_, [this] {
+        // Two passes over every commit's parents: count per parent, then fill (CSR layout).
+        std::vector<uint32_t> start(size_t{total_} + 1, 0);
+        std::vector<uint32_t> parent_list;
+        for (uint32_t i = 0; i < total_; ++i) {
+            if (parents(i, parent_list)) {
+                for (uint32_t p : parent_list) {
+                    ++start[p + 1];
+                }
+            }
+        }
+        for (size_t i = 1; i < start.size(); ++i) {
+            start[i] += start[i - 1];
+        }
+        std::vector<uint32_t> list(start.back());
+        std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+        for (uint32_t i = 0; i < total_; ++i) {
+            if (parents(i, parent_list)) {
+                for (uint32_t p : parent_list) {
+                    list[fill[p]++] = i;
+                }
+            }
+        }
+        child_start_ = std::move(start);
+        child_list_ = std::move(list);
+    });
+    if (pos >= total_) {
+        return {};
+    }
+    return {child_list_.data() + child_start_[pos], child_list_.data() + child_start_[pos + 1]};
+}
+
 bool CommitGraph::has_bloom_filters() const {
     return std::any_of(layers_.begin(), layers_.end(),
                        [](const auto& layer) { return layer->bloom_index != nullptr; });

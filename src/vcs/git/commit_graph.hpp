@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +53,9 @@ public:
     // same as in its first parent; true when it may differ or there is no filter.
     bool maybe_changed(uint32_t pos, const BloomKey& key) const;
     bool has_bloom_filters() const;
+    // Positions of the commits of the graph that have pos as a parent (an index built on first
+    // use, once per graph; thread-safe). Empty for a malformed pos.
+    std::span<const uint32_t> children(uint32_t pos) const;
 
 private:
     struct Layer;
@@ -60,6 +65,10 @@ private:
 
     std::vector<std::unique_ptr<Layer>> layers_;
     uint32_t total_ = 0;
+    // Children index: child_start_[pos]..child_start_[pos + 1] into child_list_.
+    mutable std::once_flag children_once_;
+    mutable std::vector<uint32_t> child_start_;
+    mutable std::vector<uint32_t> child_list_;
 };
 
 }  // namespace kallithea::vcs::git

@@ -3,6 +3,7 @@
 #include "vcs/git/commit_graph.hpp"
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -251,6 +252,60 @@ TEST(CommitGraph, SplitChainWithCommitsOutsideIt) {
     ASSERT_TRUE(graph->parents(mid_pos, parents));
     EXPECT_EQ(graph->oid(parents[0]),
               raw_from_hex(run_test_git(generated().split, {"rev-parse", "master~31^"})));
+}
+
+// children() must give git's answer (from `git rev-list --all --parents`) for every commit, with no
+// graph, a whole graph (its children index), and a split graph the newest commits are outside of.
+void expect_children_agree(const std::string& path) {
+    std::map<std::string, std::set<std::string>> want;
+    std::istringstream lines(run_test_git(path, {"rev-list", "--all", "--parents"}));
+    std::string line;
+    std::vector<std::string> all;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string id, parent;
+        fields >> id;
+        all.push_back(id);
+        want[id];
+        while (fields >> parent) {
+            want[parent].insert(id);
+        }
+    }
+    auto repo = Repository::open(path);
+    ASSERT_TRUE(repo);
+    for (const auto& id : all) {
+        auto children = (*repo)->children(id, SIZE_MAX);
+        ASSERT_TRUE(children) << id;
+        EXPECT_TRUE(children->complete);
+        std::set<std::string> got;
+        for (const auto& c : children->changesets) {
+            got.insert(c.id);
+        }
+        EXPECT_EQ(got, want[id]) << path << " " << id;
+        for (size_t i = 1; i < children->changesets.size(); ++i) {
+            EXPECT_GE(children->changesets[i - 1].committer.time,
+                      children->changesets[i].committer.time);
+        }
+    }
+    // A walk limit only applies where there is no index to answer from.
+    auto limited = (*repo)->children(all.back(), 3);
+    ASSERT_TRUE(limited);
+    if (!CommitGraph::open(path)) {
+        EXPECT_FALSE(limited->complete);
+    }
+}
+
+TEST(CommitGraph, ChildrenWithoutGraph) {
+    expect_children_agree(generated().plain);
+}
+TEST(CommitGraph, ChildrenFromGraph) {
+    auto graph = CommitGraph::open(generated().single);
+    ASSERT_TRUE(graph);
+    EXPECT_TRUE(graph->children(graph->size()).empty());  // out of range
+    expect_children_agree(generated().single);
+}
+TEST(CommitGraph, ChildrenFromSplitGraphAndNewerCommits) {
+    expect_children_agree(generated().split);
 }
 
 TEST(CommitGraph, CorruptFilesAreIgnored) {

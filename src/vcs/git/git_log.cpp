@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <string>
 
+#include <unordered_set>
 #include "vcs/git/git_command.hpp"
+
 #include "vcs/git/git_repository_impl.hpp"
 #include "vcs/git/history_walk.hpp"
 
@@ -331,36 +333,111 @@ Result<uint64_t> GitRepository::count(const LogQuery& query) {
     }
 }
 
-Result<std::vector<ChangesetInfo>> GitRepository::children(std::string_view rev) {
+namespace {
+
+bool has_parent(const git_commit* commit, const git_oid& parent) {
+    const unsigned n = git_commit_parentcount(commit);
+    for (unsigned i = 0; i < n; ++i) {
+        if (git_oid_equal(git_commit_parent_id(commit, i), &parent)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void newest_first(std::vector<ChangesetInfo>& list) {
+    std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+        return a.committer.time > b.committer.time;
+    });
+}
+
+}  // namespace
+
+Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) {
     auto parent = resolve_oid(rev);
     if (!parent) {
         return fail(parent.error());
     }
+    Children out;
+    const CommitGraph* graph = commit_graph();
+    const uint32_t pos = graph ? graph->find(raw_of(*parent)) : CommitGraph::kNone;
+    if (pos != CommitGraph::kNone) {
+        // The graph's children index, plus the commits newer than the graph: those are found
+        // walking from every branch and tag down to where the graph begins.
+        for (uint32_t child : graph->children(pos)) {
+            auto info = info_of(oid_of(graph->oid(child)));
+            if (!info) {
+                return fail(info.error());
+            }
+            out.changesets.push_back(std::move(*info));
+        }
+        auto starts = start_commits({});
+        if (!starts) {
+            return fail(starts.error());
+        }
+        std::vector<git_oid> stack;
+        std::unordered_set<git_oid, OidHash, OidEq> seen;
+        for (const auto& oid : *starts) {
+            if (graph->find(raw_of(oid)) == CommitGraph::kNone) {
+                stack.push_back(oid);
+            }
+        }
+        size_t walked = 0;
+        while (!stack.empty()) {
+            const git_oid oid = stack.back();
+            stack.pop_back();
+            if (!seen.insert(oid).second) {
+                continue;
+            }
+            if (++walked > max_walk) {
+                out.complete = false;
+                break;
+            }
+            auto commit = lookup_commit(oid);
+            if (!commit) {
+                return fail(commit.error());
+            }
+            if (has_parent(commit->get(), *parent)) {
+                out.changesets.push_back(info_of(commit->get()));
+            }
+            const unsigned n = git_commit_parentcount(commit->get());
+            for (unsigned i = 0; i < n; ++i) {
+                const git_oid* p = git_commit_parent_id(commit->get(), i);
+                if (graph->find(raw_of(*p)) == CommitGraph::kNone) {
+                    stack.push_back(*p);
+                }
+            }
+        }
+        newest_first(out.changesets);
+        return out;
+    }
+    // No graph: walk everything reachable from the refs but not from rev.
     LogQuery query;
     query.hide.push_back(oid_hex(*parent));
     auto walk = new_walk(query);
     if (!walk) {
         return fail(walk.error());
     }
-    std::vector<ChangesetInfo> out;
     git_oid oid;
     int rc;
+    size_t walked = 0;
     while ((rc = git_revwalk_next(&oid, walk->get())) == 0) {
+        if (++walked > max_walk) {
+            out.complete = false;
+            break;
+        }
         auto commit = lookup_commit(oid);
         if (!commit) {
             return fail(commit.error());
         }
-        unsigned n = git_commit_parentcount(commit->get());
-        for (unsigned i = 0; i < n; ++i) {
-            if (git_oid_equal(git_commit_parent_id(commit->get(), i), &*parent)) {
-                out.push_back(info_of(commit->get()));
-                break;
-            }
+        if (has_parent(commit->get(), *parent)) {
+            out.changesets.push_back(info_of(commit->get()));
         }
     }
-    if (rc != GIT_ITEROVER) {
+    if (out.complete && rc != GIT_ITEROVER) {
         return fail(libgit2_error(rc, "cannot walk history"));
     }
+    newest_first(out.changesets);
     return out;
 }
 

@@ -73,36 +73,99 @@ Result<std::string> normalize_path(std::string_view path) {
 
 namespace {
 
-// A fingerprint of every ref of a repository: the times and sizes of HEAD, packed-refs and every
-// directory and loose ref below refs/heads and refs/tags. Empty when something changed in the last
-// two seconds (file times come from a coarse clock: a change in the same tick as the previous one
-// would not show, so such states are not cached).
+// Appends the identity and time of p to out ("-" when missing); racy when it changed in the last
+// few seconds (file times come from a coarse clock: a change in the same tick as the previous one
+// would not show).
+void add_stat(std::string& out, bool& racy, time_t now, const std::string& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) {
+        out += "-|";
+        return;
+    }
+    if (now - st.st_mtim.tv_sec < 3) {
+        racy = true;
+    }
+    out += std::to_string(st.st_ino);
+    out += ':';
+    out += std::to_string(st.st_mtim.tv_sec);
+    out += '.';
+    out += std::to_string(st.st_mtim.tv_nsec);
+    out += ':';
+    out += std::to_string(st.st_size);
+    out += '|';
+}
+
+// Directories below refs/heads and refs/tags, as last listed, by git directory: while none of
+// them changed (a ref written, renamed or deleted changes its directory's time: git and libgit2
+// write refs through a lock file renamed into place) they are not listed again.
+struct RefDirCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::pair<std::vector<std::string>, std::string>> entries;
+};
+
+RefDirCache& ref_dir_cache() {
+    static RefDirCache cache;
+    return cache;
+}
+
+std::string dirs_stamp(const std::vector<std::string>& dirs, bool& racy, time_t now) {
+    std::string out;
+    for (const auto& dir : dirs) {
+        add_stat(out, racy, now, dir);
+    }
+    return out;
+}
+
+std::vector<std::string> list_ref_dirs(const std::string& git_dir) {
+    std::vector<std::string> dirs;
+    for (const char* top : {"/refs/heads", "/refs/tags"}) {
+        dirs.push_back(git_dir + top);
+        std::error_code ec;
+        for (std::filesystem::recursive_directory_iterator it(git_dir + top, ec), end;
+             !ec && it != end; it.increment(ec)) {
+            if (it->is_directory(ec) && !it->is_symlink(ec)) {
+                dirs.push_back(it->path().native());
+            }
+        }
+    }
+    return dirs;
+}
+
+// A fingerprint of every ref of a repository: HEAD, packed-refs and the directories of loose
+// refs. Empty when something changed in the last few seconds (such states are not cached).
 std::string refs_stamp(const std::string& git_dir) {
     std::string out;
     bool racy = false;
     const time_t now = ::time(nullptr);
-    auto add = [&](const std::filesystem::path& p) {
-        struct stat st {};
-        if (::lstat(p.c_str(), &st) != 0) {
-            out += "-|";
-            return;
-        }
-        if (now - st.st_mtim.tv_sec < 3) {
-            racy = true;
-        }
-        out += p.native() + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-               std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_size) + "|";
-    };
-    add(git_dir + "/HEAD");
-    add(git_dir + "/packed-refs");
-    for (const char* top : {"/refs/heads", "/refs/tags"}) {
-        add(git_dir + top);
-        std::error_code ec;
-        for (std::filesystem::recursive_directory_iterator it(git_dir + top, ec), end;
-             !ec && it != end; it.increment(ec)) {
-            add(it->path());
+    add_stat(out, racy, now, git_dir + "/HEAD");
+    add_stat(out, racy, now, git_dir + "/packed-refs");
+    RefDirCache& cache = ref_dir_cache();
+    std::vector<std::string> dirs;
+    std::string known_stamp;
+    {
+        std::lock_guard lock(cache.mutex);
+        if (auto it = cache.entries.find(git_dir); it != cache.entries.end()) {
+            dirs = it->second.first;
+            known_stamp = it->second.second;
         }
     }
+    std::string stamp = dirs.empty() ? std::string() : dirs_stamp(dirs, racy, now);
+    if (dirs.empty() || stamp != known_stamp) {
+        dirs = list_ref_dirs(git_dir);
+        bool recent = false;
+        stamp = dirs_stamp(dirs, recent, now);
+        racy = racy || recent;
+        if (recent) {  // a directory may have appeared after the listing: list again next time
+            out += stamp;
+            return std::string();
+        }
+        std::lock_guard lock(cache.mutex);
+        if (cache.entries.size() >= 256) {
+            cache.entries.clear();
+        }
+        cache.entries[git_dir] = {dirs, stamp};
+    }
+    out += stamp;
     return racy ? std::string() : out;
 }
 

@@ -34,7 +34,7 @@ public:
     Result<std::string> default_branch() override;
     Result<std::string> resolve(std::string_view rev) override;
     Result<ChangesetInfo> changeset(std::string_view rev) override;
-    Result<std::vector<ChangesetInfo>> children(std::string_view rev) override;
+    Result<Children> children(std::string_view rev, size_t max_walk) override;
     Status walk_log(const LogQuery& query,
                     const std::function<bool(const ChangesetInfo&)>& visit) override;
     Result<uint64_t> count(const LogQuery& query) override;

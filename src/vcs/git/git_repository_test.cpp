@@ -140,14 +140,15 @@ TEST(GitRepository, ChangesetFields) {
 
 TEST(GitRepository, Children) {
     auto repo = open_repo(test_repos().bare);
-    auto children = repo->children(id("c2"));
+    auto children = repo->children(id("c2"), SIZE_MAX);
     ASSERT_TRUE(children);
-    auto got = ids_of(*children);
+    EXPECT_TRUE(children->complete);
+    auto got = ids_of(children->changesets);
     std::sort(got.begin(), got.end());
     std::vector<std::string> want{id("f1"), id("c3")};
     std::sort(want.begin(), want.end());
     EXPECT_EQ(got, want);
-    EXPECT_TRUE(repo->children(id("c4"))->empty());
+    EXPECT_TRUE(repo->children(id("c4"), SIZE_MAX)->changesets.empty());
 }
 
 TEST(GitRepository, LogOfAllBranchesNewestFirst) {
@@ -292,6 +293,49 @@ TEST(GitRepository, UpdateIndexesWritesACommitGraph) {
     q.path = "src/a.c";
     EXPECT_EQ(ids_of(repo->log(q).value()), (std::vector<std::string>{id("f1"), id("c2")}));
     EXPECT_GT(repo->size_on_disk().value(), 1000u);
+}
+
+}  // namespace
+}  // namespace kallithea::vcs
+
+namespace kallithea::vcs {
+namespace {
+
+// Repositories are kept open between uses (handle_pool.hpp): a reopened one must see what
+// happened on disk meanwhile: new commits (loose or packed), a repack, a repository replaced.
+TEST(GitRepository, ReopenedRepositorySeesChangesOnDisk) {
+    const std::string root = test_repos().root + "/pool";
+    const std::string bare = root + "/r.git";
+    std::filesystem::create_directories(root);
+    run_test_git(root, {"clone", "-q", "--bare", test_repos().bare, bare});
+    const std::string work = root + "/w";
+    run_test_git(root, {"clone", "-q", bare, work});
+    auto head_of = [&] {
+        auto repo = open_repo(bare);
+        auto cs = repo->changeset("master");
+        EXPECT_TRUE(cs);
+        return cs ? cs->id : std::string();
+    };
+    EXPECT_EQ(head_of(), id("c4"));
+    for (int round = 0; round < 3; ++round) {
+        git::testing::write_test_file(work + "/new.txt", "round " + std::to_string(round) + "\n");
+        const std::string commit =
+            git::testing::commit_all(work, "Round", "2021-01-01T00:00:00+0000");
+        run_test_git(work, {"push", "-q", "origin", "master"});
+        if (round == 1) {
+            run_test_git(bare, {"repack", "-a", "-d", "-q"});
+        }
+        EXPECT_EQ(head_of(), commit) << round;
+        auto repo = open_repo(bare);
+        auto file = repo->read_file(commit, "new.txt", 1024);
+        ASSERT_TRUE(file);
+        EXPECT_EQ(file->data, "round " + std::to_string(round) + "\n");
+    }
+    // Deleted and created again at the same path, with other history.
+    std::filesystem::remove_all(bare);
+    run_test_git(root, {"init", "-q", "--bare", "-b", "master", bare});
+    auto empty = open_repo(bare);
+    EXPECT_TRUE(*empty->is_empty());
 }
 
 }  // namespace

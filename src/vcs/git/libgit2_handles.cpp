@@ -17,9 +17,9 @@ void ensure_libgit2() {
         // Memory: repositories stay open between requests (handle_pool.hpp), so bound what they
         // keep: decoded objects (all repositories together), and the pack windows mapped (their
         // pages count in the server's resident size).
-        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{32} * 1024 * 1024);
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{16} * 1024 * 1024);
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{64} * 1024 * 1024);
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{16} * 1024 * 1024);
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{8} * 1024 * 1024);
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{32} * 1024 * 1024);
         for (int level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM,
                           GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL}) {
             git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, "");

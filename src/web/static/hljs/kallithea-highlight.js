@@ -53,6 +53,11 @@
     // Debian's 9.18 build logs an end-of-life notice on first use unless told not to.
     hljs.configure({hideUpgradeWarningAcceptNoSupportOrSecurityUpdates: true});
     var result = hljs.highlight(language, texts.join('\n'), true);
+    if (cells.length === 1) {  // the source view: the whole file in one block
+      cells[0].innerHTML = result.value;
+      table.classList.add('hljs-done');
+      return;
+    }
     var lines = splitLines(result.value);
     if (lines.length !== cells.length) return;
     for (var j = 0; j < cells.length; j++) {
