@@ -3,13 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 using namespace kallithea;
 
 namespace {
 
 std::string diff_html(const vcs::Diff& diff) {
     web::View v = web::diff_view(diff, "");
-    const auto& field = v.fields().at("diff_html");
+    const web::View::Value* field = v.find("diff_html");
+    if (field == nullptr)
+        throw std::logic_error("diff_view set no diff_html");
     return std::get<std::string>(field->v);
 }
 
