@@ -2,6 +2,10 @@
 #include <algorithm>
 #include <chrono>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "app/commands.hpp"
 #include "config/app_config.hpp"
 #include "core/log.hpp"
@@ -13,8 +17,23 @@
 
 namespace kallithea::app {
 
+namespace {
+
+// Pages are built in buffers of up to a few megabytes. glibc's default serves those with a fresh
+// mmap() each (and trims freed heap tops), so every big page paid its size again in page faults
+// (measured: half the CPU of a 1 MB changeset page). Keep such buffers in the heap for reuse.
+void tune_allocator() {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+#endif
+}
+
+}  // namespace
+
 int run_serve(const ServeOptions& options) {
     const auto started = std::chrono::steady_clock::now();
+    tune_allocator();
     auto config = config::AppConfig::load(options.config_file);
     if (!config) {
         print_error(config.error().message);

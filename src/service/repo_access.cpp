@@ -61,6 +61,29 @@ Result<bool> repository_exists(App& app, std::string_view name) {
     return row->has_value();
 }
 
+Result<std::vector<std::string>> existing_names(App& app, const std::vector<std::string>& names,
+                                                bool group) {
+    auto conn = app.pool().acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    store::Repositories repos(*conn);
+    if (group)
+        return repos.existing_group_names(names);
+    auto found = repos.existing_names(names);
+    if (!found)
+        return fail(std::move(found.error()));
+    for (const auto& name : names) {
+        if (!permanent_id(name))
+            continue;
+        auto row = find_row(repos, name);
+        if (!row)
+            return fail(std::move(row.error()));
+        if (*row)
+            found->push_back(name);
+    }
+    return found;
+}
+
 Result<bool> repo_group_exists(App& app, std::string_view name) {
     auto conn = app.pool().acquire();
     if (!conn)

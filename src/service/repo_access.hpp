@@ -39,6 +39,12 @@ Result<bool> repository_exists(App& app, std::string_view name);
 // True when a repository group of that name exists (for URL parsing).
 Result<bool> repo_group_exists(App& app, std::string_view name);
 
+// Which of names are repositories (group = false) or repository groups (group = true), in one
+// query: for URL parsing, where each prefix of a path may name one. Permanent "_<repo_id>" names
+// count as repositories when that id exists.
+Result<std::vector<std::string>> existing_names(App& app, const std::vector<std::string>& names,
+                                                bool group);
+
 // Loads the repository and the user's effective level on it. Errc::not_found when it does not
 // exist or the user may not read it (the two look the same); Errc::forbidden when the user may
 // read it but needs more than `need`.

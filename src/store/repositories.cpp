@@ -157,6 +157,43 @@ Result<std::optional<RepoRow>> Repositories::by_name_ci(std::string_view repo_na
                                     repo_name, repo_name));
 }
 
+namespace {
+
+// The values of column in table among names: SELECT column FROM table WHERE column IN (...).
+Result<std::vector<std::string>> existing_among(db::Connection& conn, std::string_view table,
+                                                std::string_view column,
+                                                std::span<const std::string> names) {
+    std::vector<std::string> out;
+    if (names.empty())
+        return out;
+    std::string sql = "SELECT " + std::string(column) + " FROM " + std::string(table) + " WHERE " +
+                      std::string(column) + " IN (";
+    std::vector<db::Param> params;
+    params.reserve(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+        sql += i ? ", ?" : "?";
+        params.emplace_back(names[i]);
+    }
+    sql += ")";
+    auto rows = conn.query_params(sql, params);
+    if (!rows)
+        return fail(std::move(rows.error()));
+    for (const auto& row : *rows)
+        out.push_back(row.text(0));
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Repositories::existing_names(std::span<const std::string> names) {
+    return existing_among(conn_, "repositories", "repo_name", names);
+}
+
+Result<std::vector<std::string>> Repositories::existing_group_names(
+    std::span<const std::string> names) {
+    return existing_among(conn_, "groups", "group_name", names);
+}
+
 Result<std::vector<std::string>> Repositories::all_names() {
     auto rows = conn_.query("SELECT repo_name FROM repositories ORDER BY repo_name");
     if (!rows)

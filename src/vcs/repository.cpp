@@ -94,8 +94,8 @@ Result<std::vector<ChangesetInfo>> Repository::log(const LogQuery& query) {
     if (query.limit > 0) {
         out.reserve(std::min<size_t>(query.limit, 4096));
     }
-    auto status = walk_log(query, [&](const ChangesetInfo& cs) {
-        out.push_back(cs);
+    auto status = walk_log(query, [&](ChangesetInfo&& cs) {
+        out.push_back(std::move(cs));
         return true;
     });
     if (!status) {

@@ -31,10 +31,13 @@ const VcsSettings& vcs_settings();
 // nullopt when it is neither a Git (bare or with .git) nor a Mercurial repository.
 std::optional<std::string> detect_repository_type(const std::string& path);
 
+// Receives each changeset of a log walk; returns false to stop it.
+using LogVisitor = std::function<bool(ChangesetInfo&&)>;
+
 // A repository opened for one request. Not thread-safe: use an object from one thread at a time.
-// Opening is cheap (Git: ~20 µs, no cache needed), so callers open one per request; refs and the
-// commit-graph are read once per object, so an object reflects the repository as it was when
-// first asked.
+// Opening is cheap (Git: the libgit2 handles of earlier requests are reused while the repository
+// is unchanged on disk), so callers open one per request; refs and the commit-graph are read once
+// per object, so an object reflects the repository as it was when first asked.
 //
 // Revisions (`rev` parameters) accept a full or abbreviated changeset id, a branch, tag or
 // bookmark name, or "tip"/"HEAD" (empty means the same). Unknown revisions and paths fail with
@@ -71,9 +74,9 @@ public:
     // Calls visit for each changeset of the query, newest first by committer date as `git log`
     // orders them (children before parents unless clocks were skewed), reading history lazily: a
     // page costs skip+limit commits, never the whole history. With a path, the history of that
-    // file or directory as `git log -- path` simplifies it. visit returns false to stop early.
-    virtual Status walk_log(const LogQuery& query,
-                            const std::function<bool(const ChangesetInfo&)>& visit) = 0;
+    // file or directory as `git log -- path` simplifies it. visit returns false to stop early; it
+    // may keep the changeset it is given (an rvalue).
+    virtual Status walk_log(const LogQuery& query, const LogVisitor& visit) = 0;
     // walk_log collected into a vector.
     Result<std::vector<ChangesetInfo>> log(const LogQuery& query);
     // Number of changesets the query selects (skip and limit ignored); walks the whole range.

@@ -1,7 +1,10 @@
 // Request dispatch for the web pages: route lookup, session, the declared-permission gate, CSRF.
 #include "web/site.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <string_view>
+#include <vector>
 
 #include "auth/password.hpp"
 #include "core/log.hpp"
@@ -183,6 +186,48 @@ Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
     cache_ = std::make_unique<ResponseCache>(megabytes << 20, std::chrono::seconds(30));
 }
 
+namespace {
+
+// The segments of a request path, for naming repositories and groups in it.
+struct PathNames {
+    std::vector<std::string_view> parts;
+
+    // Every run of segments that starts where value does (value itself included), shortest
+    // first, up to kMaxDepth segments; just value when it is not such a run.
+    std::vector<std::string> runs_like(std::string_view value) const {
+        constexpr size_t kMaxDepth = 16;
+        for (size_t start = 0; start < parts.size(); ++start) {
+            std::string run;
+            std::vector<std::string> out;
+            bool matched = false;
+            for (size_t end = start; end < parts.size() && end - start < kMaxDepth; ++end) {
+                if (end > start)
+                    run += '/';
+                run += parts[end];
+                out.push_back(run);
+                matched = matched || run == value;
+            }
+            if (matched)
+                return out;
+        }
+        return {std::string(value)};
+    }
+};
+
+PathNames path_names(std::string_view path) {
+    PathNames out;
+    while (!path.empty() && path.front() == '/')
+        path.remove_prefix(1);
+    while (!path.empty()) {
+        const size_t slash = path.find('/');
+        out.parts.push_back(path.substr(0, slash));
+        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
 http::Response Site::error_page(int status, const std::string& request_id) const {
     View body;
     body.set("status", std::to_string(status))
@@ -199,23 +244,30 @@ http::Response Site::error_page(int status, const std::string& request_id) const
 
 http::Response Site::handle(http::Request& request) {
     // {repo:path} and {group:path} take the shortest prefix naming an existing one.
-    // Several routes may ask about the same prefix: each is looked up once per request.
+    // {repo:path} and {group:path} candidates are runs of path segments: the first time one is
+    // asked about, every run from the same first segment is looked up in one query.
     service::App& app = *app_;
-    std::vector<std::pair<std::string, bool>> known;
+    const PathNames names = path_names(request.path);
+    std::vector<std::pair<std::string, bool>> known[2];  // [repo, group]: name -> exists
     const auto lookup = router_.find(
-        request.method, request.path,
-        [&app, &known](std::string_view param, std::string_view value) {
+        request.method, request.path, [&](std::string_view param, std::string_view value) {
             if (param != "repo" && param != "group")
                 return true;
-            std::string key = std::string(param) + '\n' + std::string(value);
-            for (const auto& [k, exists] : known)
-                if (k == key)
+            auto& memo = known[param == "group" ? 1 : 0];
+            for (const auto& [name, exists] : memo)
+                if (name == value)
                     return exists;
-            const bool exists = param == "repo"
-                                    ? service::repository_exists(app, value).value_or(false)
-                                    : service::repo_group_exists(app, value).value_or(false);
-            known.emplace_back(std::move(key), exists);
-            return exists;
+            std::vector<std::string> batch = names.runs_like(value);
+            auto found = service::existing_names(app, batch, param == "group");
+            for (auto& name : batch) {
+                const bool exists =
+                    found && std::find(found->begin(), found->end(), name) != found->end();
+                memo.emplace_back(std::move(name), exists);
+            }
+            for (const auto& [name, exists] : memo)
+                if (name == value)
+                    return exists;
+            return false;
         });
     if (!lookup.match) {
         // With anonymous access off, strangers learn nothing about what exists: every address

@@ -132,7 +132,7 @@ std::vector<std::string> rev_list_args(const LogQuery& query, const std::vector<
 }  // namespace
 
 Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string& path,
-                                        const std::function<bool(const ChangesetInfo&)>& visit) {
+                                        const LogVisitor& visit) {
     std::vector<std::string> start, hide;
     for (const auto& [revs, ids] : {std::pair{&query.start, &start}, {&query.hide, &hide}}) {
         for (const auto& rev : *revs) {
@@ -172,7 +172,7 @@ Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string
                 error = info.error();
                 return false;
             }
-            if (!visit(*info)) {
+            if (!visit(std::move(*info))) {
                 return false;
             }
         }
@@ -260,8 +260,7 @@ private:
 
 }  // namespace
 
-Status GitRepository::walk_log(const LogQuery& query,
-                               const std::function<bool(const ChangesetInfo&)>& visit) {
+Status GitRepository::walk_log(const LogQuery& query, const LogVisitor& visit) {
     auto path = normalize_path(query.path);
     if (!path) {
         return fail(path.error());
@@ -290,7 +289,7 @@ Status GitRepository::walk_log(const LogQuery& query,
         if (!info) {
             return fail(info.error());
         }
-        if (!visit(*info) || (query.limit > 0 && ++emitted >= query.limit)) {
+        if (!visit(std::move(*info)) || (query.limit > 0 && ++emitted >= query.limit)) {
             return ok();
         }
     }

@@ -141,7 +141,7 @@ private:
 }  // namespace
 
 Status GitRepository::walk_path_log(const LogQuery& query, const std::string& path,
-                                    const std::function<bool(const ChangesetInfo&)>& visit) {
+                                    const LogVisitor& visit) {
     if (!query.hide.empty()) {
         return walk_path_log_cli(query, path, visit);
     }
@@ -170,7 +170,7 @@ Status GitRepository::walk_path_log(const LogQuery& query, const std::string& pa
         if (!info) {
             return fail(info.error());
         }
-        if (!visit(*info) || (query.limit > 0 && ++emitted >= query.limit)) {
+        if (!visit(std::move(*info)) || (query.limit > 0 && ++emitted >= query.limit)) {
             return ok();
         }
     }

@@ -35,8 +35,7 @@ public:
     Result<std::string> resolve(std::string_view rev) override;
     Result<ChangesetInfo> changeset(std::string_view rev) override;
     Result<Children> children(std::string_view rev, size_t max_walk) override;
-    Status walk_log(const LogQuery& query,
-                    const std::function<bool(const ChangesetInfo&)>& visit) override;
+    Status walk_log(const LogQuery& query, const LogVisitor& visit) override;
     Result<uint64_t> count(const LogQuery& query) override;
     Result<std::vector<NodeEntry>> list_dir(std::string_view rev, std::string_view path) override;
     Result<std::vector<std::string>> list_files(std::string_view rev,
@@ -79,11 +78,10 @@ public:
 
 private:
     // History of one path (git_path_log.cpp), as `git log -- path` walks it.
-    Status walk_path_log(const LogQuery& query, const std::string& path,
-                         const std::function<bool(const ChangesetInfo&)>& visit);
+    Status walk_path_log(const LogQuery& query, const std::string& path, const LogVisitor& visit);
     // The same through `git rev-list`; used for queries that hide commits.
     Status walk_path_log_cli(const LogQuery& query, const std::string& path,
-                             const std::function<bool(const ChangesetInfo&)>& visit);
+                             const LogVisitor& visit);
     Result<std::vector<git_oid>> resolve_all(const std::vector<std::string>& revs);
     Result<std::vector<git_oid>> sort_by_date(const std::vector<git_oid>& oids);
 
