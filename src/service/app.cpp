@@ -24,6 +24,23 @@ struct Cached {
     SteadyClock::time_point loaded;
 };
 
+// entry's value while fresh, else load(connection)'s, kept for kCacheTtl. mutex guards entry.
+template <class T, class Load>
+Result<T> through_cache(std::mutex& mutex, Cached<T>& entry, db::Pool& pool, Load load) {
+    std::lock_guard lock(mutex);
+    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
+        return *entry.value;
+    auto conn = pool.acquire();
+    if (!conn)
+        return fail(std::move(conn.error()));
+    Result<T> value = load(*conn);
+    if (!value)
+        return fail(std::move(value.error()));
+    entry.value = *value;
+    entry.loaded = SteadyClock::now();
+    return value;
+}
+
 }  // namespace
 
 struct App::Cache {
@@ -59,70 +76,48 @@ Result<std::shared_ptr<App>> App::open(const config::AppConfig& config) {
 }
 
 Result<SiteSettings> App::settings() {
-    std::lock_guard lock(cache_->mutex);
-    auto& entry = cache_->settings;
-    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
-        return *entry.value;
-    auto conn = pool_->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto rows = store::Settings(*conn).all();
-    if (!rows)
-        return fail(std::move(rows.error()));
-    SiteSettings settings;
-    for (auto& [name, value] : *rows)
-        settings.all[name] = value.value;
-    if (auto it = settings.all.find("title"); it != settings.all.end())
-        settings.title = it->second;
-    if (auto it = settings.all.find("realm"); it != settings.all.end())
-        settings.realm = it->second;
-    entry.value = settings;
-    entry.loaded = SteadyClock::now();
-    return settings;
+    return through_cache(cache_->mutex, cache_->settings, *pool_,
+                         [](db::Connection& conn) -> Result<SiteSettings> {
+                             auto rows = store::Settings(conn).all();
+                             if (!rows)
+                                 return fail(std::move(rows.error()));
+                             SiteSettings settings;
+                             for (auto& [name, value] : *rows)
+                                 settings.all[name] = value.value;
+                             if (auto it = settings.all.find("title"); it != settings.all.end())
+                                 settings.title = it->second;
+                             if (auto it = settings.all.find("realm"); it != settings.all.end())
+                                 settings.realm = it->second;
+                             return settings;
+                         });
 }
 
 Result<App::DefaultUser> App::default_user() {
-    std::lock_guard lock(cache_->mutex);
-    auto& entry = cache_->default_user;
-    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
-        return *entry.value;
-    auto conn = pool_->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto row = store::Users(*conn).by_username("default");
-    if (!row)
-        return fail(std::move(row.error()));
-    DefaultUser user;
-    if (*row) {
-        user.user_id = (*row)->user_id;
-        user.active = (*row)->active;
-        auto ips = conn->query(
-            "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? ORDER BY ip_id",
-            user.user_id, true);
-        if (!ips)
-            return fail(std::move(ips.error()));
-        for (const db::Row& r : *ips)
-            user.ip_whitelist.push_back(r.text(0));
-    }
-    entry.value = user;
-    entry.loaded = SteadyClock::now();
-    return user;
+    return through_cache(cache_->mutex, cache_->default_user, *pool_,
+                         [](db::Connection& conn) -> Result<DefaultUser> {
+                             auto row = store::Users(conn).by_username("default");
+                             if (!row)
+                                 return fail(std::move(row.error()));
+                             DefaultUser user;
+                             if (!*row)
+                                 return user;
+                             user.user_id = (*row)->user_id;
+                             user.active = (*row)->active;
+                             auto ips = conn.query(
+                                 "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? "
+                                 "ORDER BY ip_id",
+                                 user.user_id, true);
+                             if (!ips)
+                                 return fail(std::move(ips.error()));
+                             for (const db::Row& r : *ips)
+                                 user.ip_whitelist.push_back(r.text(0));
+                             return user;
+                         });
 }
 
 Result<std::string> App::repo_root() {
-    std::lock_guard lock(cache_->mutex);
-    auto& entry = cache_->repo_root;
-    if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
-        return *entry.value;
-    auto conn = pool_->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto root = store::Ui(*conn).repo_root();
-    if (!root)
-        return fail(std::move(root.error()));
-    entry.value = *root;
-    entry.loaded = SteadyClock::now();
-    return root;
+    return through_cache(cache_->mutex, cache_->repo_root, *pool_,
+                         [](db::Connection& conn) { return store::Ui(conn).repo_root(); });
 }
 
 Result<AuthUser> App::anonymous_user() {

@@ -358,6 +358,19 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
         return fail(parent.error());
     }
     Children out;
+    // One more commit of a walk: read, and kept when a child; null once max_walk is reached.
+    size_t walked = 0;
+    auto step = [&](const git_oid& oid) -> Result<CommitHandle> {
+        if (++walked > max_walk) {
+            out.complete = false;
+            return CommitHandle();
+        }
+        auto commit = lookup_commit(oid);
+        if (commit && has_parent(commit->get(), *parent)) {
+            out.changesets.push_back(info_of(commit->get()));
+        }
+        return commit;
+    };
     const CommitGraph* graph = commit_graph();
     const uint32_t pos = graph ? graph->find(raw_of(*parent)) : CommitGraph::kNone;
     if (pos != CommitGraph::kNone) {
@@ -381,23 +394,18 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
                 stack.push_back(oid);
             }
         }
-        size_t walked = 0;
         while (!stack.empty()) {
             const git_oid oid = stack.back();
             stack.pop_back();
             if (!seen.insert(oid).second) {
                 continue;
             }
-            if (++walked > max_walk) {
-                out.complete = false;
-                break;
-            }
-            auto commit = lookup_commit(oid);
+            auto commit = step(oid);
             if (!commit) {
                 return fail(commit.error());
             }
-            if (has_parent(commit->get(), *parent)) {
-                out.changesets.push_back(info_of(commit->get()));
+            if (!*commit) {
+                break;
             }
             const unsigned n = git_commit_parentcount(commit->get());
             for (unsigned i = 0; i < n; ++i) {
@@ -419,18 +427,13 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
     }
     git_oid oid;
     int rc;
-    size_t walked = 0;
     while ((rc = git_revwalk_next(&oid, walk->get())) == 0) {
-        if (++walked > max_walk) {
-            out.complete = false;
-            break;
-        }
-        auto commit = lookup_commit(oid);
+        auto commit = step(oid);
         if (!commit) {
             return fail(commit.error());
         }
-        if (has_parent(commit->get(), *parent)) {
-            out.changesets.push_back(info_of(commit->get()));
+        if (!*commit) {
+            break;
         }
     }
     if (out.complete && rc != GIT_ITEROVER) {
