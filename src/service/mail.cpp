@@ -1,6 +1,7 @@
 // Implementation of service/mail.hpp: a small blocking SMTP client.
 #include "service/mail.hpp"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -10,6 +11,9 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -37,14 +41,68 @@ std::string bare_address(const std::string& text) {
     return text;
 }
 
+// The last OpenSSL error as text (the queue is cleared).
+std::string tls_error_text() {
+    std::string out;
+    while (const unsigned long code = ERR_get_error()) {
+        char buf[256];
+        ERR_error_string_n(code, buf, sizeof buf);
+        out = buf;
+    }
+    return out.empty() ? "TLS failure" : out;
+}
+
 class SmtpSession {
 public:
     ~SmtpSession() {
+        if (ssl_)
+            SSL_free(ssl_);
+        if (ctx_)
+            SSL_CTX_free(ctx_);
         if (fd_ >= 0)
             ::close(fd_);
     }
 
-    Status connect(const std::string& host, const std::string& port) {
+    // TLS on the connection (smtp_use_ssl: right after connecting; smtp_use_tls: after
+    // STARTTLS). The server's certificate must chain to a trusted CA (the system store;
+    // SSL_CERT_FILE / SSL_CERT_DIR add others) and name host.
+    Status start_tls(const std::string& host) {
+        ctx_ = SSL_CTX_new(TLS_client_method());
+        if (!ctx_)
+            return fail(Errc::unavailable, "SMTP TLS: " + tls_error_text());
+        SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+        SSL_CTX_set_default_verify_paths(ctx_);
+        SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+        ssl_ = SSL_new(ctx_);
+        if (!ssl_)
+            return fail(Errc::unavailable, "SMTP TLS: " + tls_error_text());
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl_);
+        in6_addr ip6{};
+        in_addr ip4{};
+        const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &ip4) == 1 ||
+                           ::inet_pton(AF_INET6, host.c_str(), &ip6) == 1;
+        if (is_ip) {
+            X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+            SSL_set_tlsext_host_name(ssl_, host.c_str());
+        }
+        SSL_set_fd(ssl_, fd_);
+        if (SSL_connect(ssl_) != 1) {
+            const long verify = SSL_get_verify_result(ssl_);
+            if (verify != X509_V_OK)
+                return fail(Errc::unavailable,
+                            fmt::format("SMTP TLS: the certificate of {} is not trusted ({})", host,
+                                        X509_verify_cert_error_string(verify)));
+            return fail(Errc::unavailable, "SMTP TLS handshake failed: " + tls_error_text());
+        }
+        buffer_.clear();  // nothing read before the handshake may be trusted
+        return ok();
+    }
+
+    // Connects and reads the greeting (after the TLS handshake when tls).
+    Status connect(const std::string& host, const std::string& port, bool tls) {
         addrinfo hints{};
         hints.ai_socktype = SOCK_STREAM;
         addrinfo* found = nullptr;
@@ -68,6 +126,10 @@ public:
         if (fd_ < 0)
             return fail(Errc::unavailable,
                         fmt::format("cannot connect to SMTP server {}:{}", host, port));
+        if (tls) {
+            if (auto st = start_tls(host); !st)
+                return st;
+        }
         return expect(220);
     }
 
@@ -80,7 +142,8 @@ public:
 
     Status write(std::string_view data) {
         while (!data.empty()) {
-            const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+            const ssize_t n = ssl_ ? SSL_write(ssl_, data.data(), static_cast<int>(data.size()))
+                                   : ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
             if (n <= 0)
                 return fail(Errc::unavailable, "SMTP connection lost while sending");
             data.remove_prefix(static_cast<size_t>(n));
@@ -115,7 +178,8 @@ private:
             if (buffer_.size() > 65536)
                 return fail(Errc::unavailable, "SMTP reply too long");
             char chunk[1024];
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+            const ssize_t n = ssl_ ? SSL_read(ssl_, chunk, static_cast<int>(sizeof chunk))
+                                   : ::recv(fd_, chunk, sizeof chunk, 0);
             if (n <= 0)
                 return fail(Errc::unavailable, "SMTP connection lost while waiting for a reply");
             buffer_.append(chunk, static_cast<size_t>(n));
@@ -123,6 +187,8 @@ private:
     }
 
     int fd_ = -1;
+    SSL_CTX* ctx_ = nullptr;
+    SSL* ssl_ = nullptr;
     std::string buffer_;
 };
 
@@ -189,20 +255,25 @@ Status send_mail(const config::AppConfig& config, const Mail& mail) {
                   subject, mail.body);
         return ok();
     }
-    if (truthy(app_value(config, "smtp_use_ssl")) || truthy(app_value(config, "smtp_use_tls")))
-        return fail(
-            Errc::config,
-            "smtp_use_ssl / smtp_use_tls are not supported by this build (plain SMTP only)");
+    const bool use_ssl = truthy(app_value(config, "smtp_use_ssl"));
+    const bool use_tls = !use_ssl && truthy(app_value(config, "smtp_use_tls"));
     const std::string from =
         one_line(app_value(config, "app_email_from", "Kallithea <kallithea@localhost>"));
     std::string port = app_value(config, "smtp_port");
     if (port.empty())
-        port = "25";
+        port = use_ssl ? "465" : "25";
 
     SmtpSession smtp;
-    Status st = smtp.connect(server, port);
+    Status st = smtp.connect(server, port, use_ssl);
     if (st)
         st = smtp.command("EHLO localhost", 250);
+    if (st && use_tls) {
+        st = smtp.command("STARTTLS", 220);
+        if (st)
+            st = smtp.start_tls(server);
+        if (st)
+            st = smtp.command("EHLO localhost", 250);  // capabilities again, over TLS
+    }
     const std::string username = app_value(config, "smtp_username");
     if (st && !username.empty()) {
         st = smtp.command("AUTH LOGIN", 334);

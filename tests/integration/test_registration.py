@@ -1,7 +1,10 @@
 """Self-registration (/_admin/register) and password reset by email."""
+import os
 import re
+import subprocess
 import time
 
+import pytest
 import requests
 
 from conftest import ADMIN_PASSWORD, csrf_token, login, make_user, wait_until
@@ -189,11 +192,16 @@ def test_external_accounts_get_no_link(server):
 
 
 class FakeSmtp:
-    """A minimal SMTP server on a thread that records AUTH and the messages it receives."""
+    """A minimal SMTP server on a thread that records AUTH and the messages it receives.
+    tls: None (plain), "ssl" (TLS from the first byte) or "starttls" (offered, then required
+    before AUTH), with the certificate and key files in cert."""
 
-    def __init__(self):
+    def __init__(self, tls=None, cert=None):
         import socket
         import threading
+        self.tls, self.cert = tls, cert
+        self.auth_over_tls = []
+        self.errors = []
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(5)
@@ -204,53 +212,76 @@ class FakeSmtp:
         self.thread.start()
 
     def serve(self):
-        import base64
         while True:
             try:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            f = conn.makefile("rb")
-            send = lambda line: conn.sendall(line.encode() + b"\r\n")
-            send("220 fake ESMTP")
-            rcpt, mail_from = [], None
-            while True:
-                line = f.readline().decode().rstrip("\r\n")
-                if not line:
-                    break
-                cmd = line.upper()
-                if cmd.startswith("EHLO"):
-                    send("250-fake")
-                    send("250 AUTH LOGIN")
-                elif cmd == "AUTH LOGIN":
-                    send("334 VXNlcm5hbWU6")
-                    user = base64.b64decode(f.readline().strip()).decode()
-                    send("334 UGFzc3dvcmQ6")
-                    password = base64.b64decode(f.readline().strip()).decode()
-                    self.auth.append((user, password))
-                    send("235 ok")
-                elif cmd.startswith("MAIL FROM:"):
-                    mail_from = line[10:]
-                    send("250 ok")
-                elif cmd.startswith("RCPT TO:"):
-                    rcpt.append(line[8:])
-                    send("250 ok")
-                elif cmd == "DATA":
-                    send("354 go")
-                    data = []
-                    while True:
-                        l = f.readline().decode()
-                        if l in (".\r\n", ""):
-                            break
-                        data.append(l[1:] if l.startswith("..") else l)
-                    self.messages.append((mail_from, rcpt, "".join(data)))
-                    send("250 queued")
-                elif cmd == "QUIT":
-                    send("221 bye")
-                    break
-                else:
-                    send("500 what")
+            try:
+                self.session(conn)
+            except Exception as e:  # a refused handshake, a closed connection
+                self.errors.append(repr(e))
             conn.close()
+
+    def wrap(self, conn):
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*self.cert)
+        return context.wrap_socket(conn, server_side=True)
+
+    def session(self, conn):
+        import base64
+        if self.tls == "ssl":
+            conn = self.wrap(conn)
+        state = {"conn": conn, "file": conn.makefile("rb"), "tls": self.tls == "ssl"}
+        f = lambda: state["file"]
+        send = lambda line: state["conn"].sendall(line.encode() + b"\r\n")
+        send("220 fake ESMTP")
+        rcpt, mail_from = [], None
+        while True:
+            line = f().readline().decode().rstrip("\r\n")
+            if not line:
+                break
+            cmd = line.upper()
+            if cmd.startswith("EHLO"):
+                send("250-fake")
+                if self.tls == "starttls" and not state["tls"]:
+                    send("250-STARTTLS")
+                send("250 AUTH LOGIN")
+            elif cmd == "STARTTLS":
+                send("220 go ahead")
+                state["conn"] = self.wrap(state["conn"])
+                state["file"] = state["conn"].makefile("rb")
+                state["tls"] = True
+            elif cmd == "AUTH LOGIN":
+                self.auth_over_tls.append(state["tls"])
+                send("334 VXNlcm5hbWU6")
+                user = base64.b64decode(f().readline().strip()).decode()
+                send("334 UGFzc3dvcmQ6")
+                password = base64.b64decode(f().readline().strip()).decode()
+                self.auth.append((user, password))
+                send("235 ok")
+            elif cmd.startswith("MAIL FROM:"):
+                mail_from = line[10:]
+                send("250 ok")
+            elif cmd.startswith("RCPT TO:"):
+                rcpt.append(line[8:])
+                send("250 ok")
+            elif cmd == "DATA":
+                send("354 go")
+                data = []
+                while True:
+                    l = f().readline().decode()
+                    if l in (".\r\n", ""):
+                        break
+                    data.append(l[1:] if l.startswith("..") else l)
+                self.messages.append((mail_from, rcpt, "".join(data)))
+                send("250 queued")
+            elif cmd == "QUIT":
+                send("221 bye")
+                break
+            else:
+                send("500 what")
 
     def close(self):
         self.sock.close()
@@ -280,5 +311,69 @@ def test_mail_goes_through_smtp(tmp_path):
             assert s.get(link).status_code == 200
         finally:
             srv.stop()
+    finally:
+        smtp.close()
+
+
+@pytest.fixture(scope="module")
+def smtp_cert(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (cert file, key file)."""
+    d = tmp_path_factory.mktemp("smtp-tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def reset_mail_through(tmp_path, smtp, tls_key, trusted_cert=None):
+    """Asks for a password reset on a server configured for smtp; returns the server log."""
+    from conftest import Server, make_instance
+    ini, port = make_instance(tmp_path, extra_config=[
+        "smtp_server=127.0.0.1", f"smtp_port={smtp.port}", "smtp_username=mailer",
+        "smtp_password=pw:1", f"{tls_key}=true", "app_email_from=noreply@example.com"])
+    old = os.environ.get("SSL_CERT_FILE")
+    if trusted_cert:
+        os.environ["SSL_CERT_FILE"] = trusted_cert
+    else:
+        os.environ.pop("SSL_CERT_FILE", None)
+    try:
+        srv = Server(tmp_path, ini, port).start()
+    finally:
+        if old is None:
+            os.environ.pop("SSL_CERT_FILE", None)
+        else:
+            os.environ["SSL_CERT_FILE"] = old
+    try:
+        make_user(srv, "mailme", email="mailme@example.com")
+        s = requests.Session()
+        s.get(srv.url + "/_admin/password_reset")
+        s.post(srv.url + "/_admin/password_reset", data={"email": "mailme@example.com"})
+        wait_until(lambda: smtp.messages or "not sent" in srv.log(), what="mail attempt")
+        return srv.log()
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("mode,key", [("starttls", "smtp_use_tls"), ("ssl", "smtp_use_ssl")])
+def test_mail_over_tls(tmp_path, smtp_cert, mode, key):
+    smtp = FakeSmtp(tls=mode, cert=smtp_cert)
+    try:
+        reset_mail_through(tmp_path, smtp, key, trusted_cert=smtp_cert[0])
+        assert len(smtp.messages) == 1, smtp.errors
+        assert smtp.auth == [("mailer", "pw:1")]
+        assert smtp.auth_over_tls == [True]  # credentials never cross in the clear
+        assert "Password reset link" in smtp.messages[0][2]
+    finally:
+        smtp.close()
+
+
+@pytest.mark.parametrize("mode,key", [("starttls", "smtp_use_tls"), ("ssl", "smtp_use_ssl")])
+def test_mail_refuses_untrusted_certificate(tmp_path, smtp_cert, mode, key):
+    smtp = FakeSmtp(tls=mode, cert=smtp_cert)
+    try:
+        log = reset_mail_through(tmp_path, smtp, key)
+        assert smtp.messages == [] and smtp.auth == []
+        assert "is not trusted" in log
     finally:
         smtp.close()
