@@ -103,6 +103,23 @@ TEST_P(ConnectionTest, UniqueViolationIsConflictOtherErrorsAreDatabase) {
     EXPECT_TRUE(conn().exec("INSERT INTO t (id, name) VALUES (?, ?)", 2, "y"));
 }
 
+TEST_P(ConnectionTest, ForeignKeyViolationIsConflict) {
+    ASSERT_TRUE(
+        conn().exec_script("CREATE TABLE fk_parent (id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE fk_child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL "
+                           "REFERENCES fk_parent (id));"));
+    ASSERT_TRUE(conn().exec("INSERT INTO fk_parent (id) VALUES (?)", 1));
+    ASSERT_TRUE(conn().exec("INSERT INTO fk_child (id, parent) VALUES (?, ?)", 1, 1));
+    auto orphan = conn().exec("INSERT INTO fk_child (id, parent) VALUES (?, ?)", 2, 7);
+    ASSERT_FALSE(orphan);
+    EXPECT_EQ(orphan.error().code, Errc::conflict);
+    auto referenced = conn().exec("DELETE FROM fk_parent WHERE id = ?", 1);
+    ASSERT_FALSE(referenced);
+    EXPECT_EQ(referenced.error().code, Errc::conflict);
+    EXPECT_EQ(referenced.error().message, "the record is still referred to by other records");
+    ASSERT_TRUE(conn().exec_script("DROP TABLE fk_child; DROP TABLE fk_parent;"));
+}
+
 TEST_P(ConnectionTest, TransactionRollsBackOnDestructionAndCommits) {
     {
         auto tx = Transaction::begin(conn());

@@ -18,10 +18,12 @@ namespace {
 constexpr size_t kMaxCachedStatements = 256;
 constexpr int kSqliteConstraintUnique = 2067;
 constexpr int kSqliteConstraintPrimaryKey = 1555;
+constexpr int kSqliteConstraintForeignKey = 787;
 constexpr int kSqliteBusy = 5;
 constexpr int kSqliteLocked = 6;
 
-// Maps a driver failure to our Error: unique violations are conflicts, lock timeouts are
+// Maps a driver failure to our Error: unique and foreign-key violations are conflicts, lock
+// timeouts are
 // "unavailable", everything else is a database error with the driver text in `detail`.
 Error classify(int sqlite_code, std::string_view sqlstate, std::string_view what,
                std::string_view sql) {
@@ -29,6 +31,9 @@ Error classify(int sqlite_code, std::string_view sqlstate, std::string_view what
     if (sqlite_code == kSqliteConstraintUnique || sqlite_code == kSqliteConstraintPrimaryKey ||
         sqlstate == "23505")
         return Error{Errc::conflict, "a record with the same unique value already exists",
+                     std::move(detail)};
+    if (sqlite_code == kSqliteConstraintForeignKey || sqlstate == "23503")
+        return Error{Errc::conflict, "the record is still referred to by other records",
                      std::move(detail)};
     const int primary = sqlite_code & 0xff;
     if (primary == kSqliteBusy || primary == kSqliteLocked || sqlstate == "40001" ||
