@@ -96,6 +96,13 @@ Result<bool> repo_group_exists(App& app, std::string_view name) {
 
 Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::string_view name,
                                       perm::Level need) {
+    // Before taking a connection: on a cache miss these take one of their own.
+    auto root = app.repo_root();
+    if (!root)
+        return fail(std::move(root.error()));
+    auto anonymous = app.anonymous_user();
+    if (!anonymous)
+        return fail(std::move(anonymous.error()));
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
@@ -112,9 +119,6 @@ Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::strin
     facts.user_is_owner = user.user_id && *user.user_id == r.owner_id && !user.is_default;
     facts.repo_private = r.is_private;
     if (!facts.user_is_admin && !facts.user_is_owner) {
-        auto anonymous = app.anonymous_user();
-        if (!anonymous)
-            return fail(std::move(anonymous.error()));
         // The `default` user's rows are everyone's baseline, even with anonymous access off.
         const int64_t default_id = anonymous->user_id.value_or(1);
         std::optional<int64_t> own_id;
@@ -137,9 +141,6 @@ Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::strin
     if (!perm::at_least(level, need))
         return fail(Errc::forbidden, "Permission denied");
 
-    auto root = app.repo_root();
-    if (!root)
-        return fail(std::move(root.error()));
     RepoInfo info;
     info.repo_id = r.repo_id;
     info.name = r.repo_name;

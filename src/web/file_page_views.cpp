@@ -184,7 +184,16 @@ std::string source_rows(std::string_view text) {
         size_t end = text.find('\n', start);
         if (end == std::string_view::npos)
             end = text.size();
-        append_html(out, line_text(text.substr(start, end - start)));
+        // A CR inside a line would start a new line in HTML (and shift every line number after
+        // it): as a character reference it shows as a space.
+        const std::string_view line = line_text(text.substr(start, end - start));
+        for (size_t from = 0; from <= line.size();) {
+            const size_t cr = std::min(line.find('\r', from), line.size());
+            append_html(out, line.substr(from, cr - from));
+            if (cr < line.size())
+                out += "&#13;";
+            from = cr + 1;
+        }
         if (end < text.size())
             out += '\n';
         start = end + 1;

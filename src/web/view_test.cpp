@@ -171,3 +171,20 @@ TEST(View, ControlCharactersInUserTextStayText) {
     EXPECT_NE(html.find(repeat("r", 20000)), std::string::npos);
     EXPECT_EQ(web::render_template_text("{{{x}}}", web::View().set("x", forged)), forged);
 }
+
+namespace web_assets {
+std::vector<std::string_view> list();
+}  // namespace web_assets
+
+// Every embedded template parses (a broken one would otherwise fail on its first request).
+TEST(View, EveryTemplateParses) {
+    size_t templates = 0;
+    for (std::string_view path : web_assets::list()) {
+        if (!path.starts_with("templates/") || !path.ends_with(".mustache"))
+            continue;
+        const std::string name(path.substr(10, path.size() - 10 - 9));
+        EXPECT_NO_THROW(web::render(name, web::View{})) << name;
+        ++templates;
+    }
+    EXPECT_GT(templates, 40u);
+}

@@ -290,6 +290,59 @@ int64_t CommitGraph::time(uint32_t pos) const {
     return static_cast<int64_t>((uint64_t{be32(rec + 28) & 0x3} << 32) | be32(rec + 32));
 }
 
+uint32_t CommitGraph::level(uint32_t pos) const {
+    uint32_t local = 0;
+    const Layer* layer = layer_of(pos, local);
+    if (!layer) {
+        return 0;
+    }
+    return be32(layer->data + size_t{local} * kCommitDataSize + 28) >> 2;
+}
+
+std::vector<bool> CommitGraph::reachable(std::span<const uint32_t> from,
+                                         std::span<const uint32_t> targets) const {
+    std::vector<bool> out(targets.size(), false);
+    if (targets.empty()) {
+        return out;
+    }
+    // A parent's level is below its child's: below the lowest target's level nothing can lead
+    // to a target. Level 0 means "not computed" (old writers): no pruning then.
+    uint32_t min_level = UINT32_MAX;
+    for (uint32_t t : targets) {
+        min_level = std::min(min_level, level(t));
+    }
+    std::vector<bool> seen(total_, false);
+    std::vector<uint32_t> stack;
+    for (uint32_t f : from) {
+        if (f < total_) {
+            stack.push_back(f);
+        }
+    }
+    size_t found = 0;
+    std::vector<uint32_t> parent_list;
+    while (!stack.empty() && found < targets.size()) {
+        const uint32_t pos = stack.back();
+        stack.pop_back();
+        if (seen[pos]) {
+            continue;
+        }
+        seen[pos] = true;
+        for (size_t i = 0; i < targets.size(); ++i) {
+            if (targets[i] == pos && !out[i]) {
+                out[i] = true;
+                ++found;
+            }
+        }
+        if (min_level > 0 && level(pos) <= min_level) {
+            continue;  // its parents' levels are below every target's
+        }
+        if (parents(pos, parent_list)) {
+            stack.insert(stack.end(), parent_list.begin(), parent_list.end());
+        }
+    }
+    return out;
+}
+
 bool CommitGraph::parents(uint32_t pos, std::vector<uint32_t>& out) const {
     out.clear();
     uint32_t local = 0;

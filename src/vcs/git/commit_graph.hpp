@@ -47,6 +47,11 @@ public:
     RawOid oid(uint32_t pos) const;
     RawOid tree(uint32_t pos) const;
     int64_t time(uint32_t pos) const;  // committer date
+    // Topological level (1 for a root, above every parent's otherwise); 0 when not computed.
+    uint32_t level(uint32_t pos) const;
+    // For each target position, whether it is reachable from (or is) one of the from positions.
+    std::vector<bool> reachable(std::span<const uint32_t> from,
+                                std::span<const uint32_t> targets) const;
     // Positions of the parents, in order, into out. False on a malformed parent list.
     bool parents(uint32_t pos, std::vector<uint32_t>& out) const;
     // False only when the commit's Bloom filter proves that path (a file or directory) is the

@@ -308,6 +308,23 @@ TEST(CommitGraph, ChildrenFromSplitGraphAndNewerCommits) {
     expect_children_agree(generated().split);
 }
 
+// A forced update leaves commits in the graph that no ref reaches; a prune then removes their
+// objects while the graph still names them. Neither may show up as a child.
+TEST(CommitGraph, ChildrenLeftBehindByAForcedUpdateAreNotListed) {
+    std::string path = test_repos().root + "/orphans.git";
+    run_test_git(test_repos().root, {"clone", "-q", "--bare", generated().single, path});
+    run_test_git(path, {"commit-graph", "write", "--reachable", "--changed-paths"});
+    const std::string old_tip = run_test_git(path, {"rev-parse", "master"});
+    run_test_git(path, {"update-ref", "refs/heads/master", "master~5"});
+    auto graph = CommitGraph::open(path);
+    ASSERT_TRUE(graph);
+    EXPECT_NE(graph->find(raw_from_hex(old_tip)), CommitGraph::kNone);
+    expect_children_agree(path);
+    run_test_git(path, {"reflog", "expire", "--expire=now", "--all"});
+    run_test_git(path, {"prune", "--expire=now"});
+    expect_children_agree(path);
+}
+
 TEST(CommitGraph, CorruptFilesAreIgnored) {
     std::string path = test_repos().root + "/corrupt.git";
     run_test_git(test_repos().root, {"clone", "-q", "--bare", generated().single, path});

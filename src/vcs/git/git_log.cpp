@@ -374,25 +374,26 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
     const CommitGraph* graph = commit_graph();
     const uint32_t pos = graph ? graph->find(raw_of(*parent)) : CommitGraph::kNone;
     if (pos != CommitGraph::kNone) {
-        // The graph's children index, plus the commits newer than the graph: those are found
-        // walking from every branch and tag down to where the graph begins.
-        for (uint32_t child : graph->children(pos)) {
-            auto info = info_of(oid_of(graph->oid(child)));
-            if (!info) {
-                return fail(info.error());
-            }
-            out.changesets.push_back(std::move(*info));
-        }
+        // Walk from every branch and tag down to where the graph begins (commits newer than the
+        // graph), then take the graph's children index: only those still reachable from the
+        // refs (older graph layers keep commits a forced push or a deleted branch left behind).
         auto starts = start_commits({});
         if (!starts) {
             return fail(starts.error());
         }
+        std::vector<uint32_t> seeds;  // where the refs enter the graph
         std::vector<git_oid> stack;
         std::unordered_set<git_oid, OidHash, OidEq> seen;
-        for (const auto& oid : *starts) {
-            if (graph->find(raw_of(oid)) == CommitGraph::kNone) {
+        auto enter = [&](const git_oid& oid) {
+            const uint32_t at = graph->find(raw_of(oid));
+            if (at == CommitGraph::kNone) {
                 stack.push_back(oid);
+            } else {
+                seeds.push_back(at);
             }
+        };
+        for (const auto& oid : *starts) {
+            enter(oid);
         }
         while (!stack.empty()) {
             const git_oid oid = stack.back();
@@ -409,10 +410,18 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
             }
             const unsigned n = git_commit_parentcount(commit->get());
             for (unsigned i = 0; i < n; ++i) {
-                const git_oid* p = git_commit_parent_id(commit->get(), i);
-                if (graph->find(raw_of(*p)) == CommitGraph::kNone) {
-                    stack.push_back(*p);
-                }
+                enter(*git_commit_parent_id(commit->get(), i));
+            }
+        }
+        const std::span<const uint32_t> candidates = graph->children(pos);
+        const std::vector<bool> live = graph->reachable(seeds, candidates);
+        for (size_t i = 0; i < candidates.size(); ++i) {
+            if (!live[i] && out.complete) {
+                continue;
+            }
+            auto info = info_of(oid_of(graph->oid(candidates[i])));
+            if (info) {  // a pruned commit still named by an old graph layer is no child
+                out.changesets.push_back(std::move(*info));
             }
         }
         newest_first(out.changesets);

@@ -18,8 +18,9 @@ namespace kallithea::vcs::git {
 
 Result<std::unique_ptr<Repository>> open_git_repository(const std::string& path) {
     ensure_libgit2();
-    if (RepoHandle pooled = take_pooled_handle(path)) {
-        return std::make_unique<GitRepository>(path, std::move(pooled));
+    HandleOrigin origin;
+    if (RepoHandle pooled = take_pooled_handle(path, origin)) {
+        return std::make_unique<GitRepository>(path, std::move(pooled), origin);
     }
     git_repository* raw = nullptr;
     int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
@@ -30,11 +31,17 @@ Result<std::unique_ptr<Repository>> open_git_repository(const std::string& path)
     if (rc != 0) {
         return fail(libgit2_error(rc, "cannot open repository"));
     }
-    return std::make_unique<GitRepository>(path, RepoHandle(raw));
+    RepoHandle repo(raw);
+    std::string git_dir = git_repository_path(repo.get());
+    while (git_dir.size() > 1 && git_dir.back() == '/') {
+        git_dir.pop_back();
+    }
+    // Before any object is read: libgit2 lists the packs on first use.
+    return std::make_unique<GitRepository>(path, std::move(repo), HandleOrigin::of(git_dir));
 }
 
-GitRepository::GitRepository(std::string path, RepoHandle repo)
-    : path_(std::move(path)), repo_(std::move(repo)) {
+GitRepository::GitRepository(std::string path, RepoHandle repo, const HandleOrigin& origin)
+    : path_(std::move(path)), repo_(std::move(repo)), origin_(origin) {
     git_dir_ = git_repository_path(repo_.get());
     while (git_dir_.size() > 1 && git_dir_.back() == '/') {
         git_dir_.pop_back();
@@ -42,7 +49,7 @@ GitRepository::GitRepository(std::string path, RepoHandle repo)
 }
 
 GitRepository::~GitRepository() {
-    give_pooled_handle(path_, git_dir_, std::move(repo_));
+    give_pooled_handle(path_, git_dir_, std::move(repo_), origin_);
 }
 
 Result<std::string> normalize_path(std::string_view path) {

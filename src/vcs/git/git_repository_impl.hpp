@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vcs/git/commit_graph.hpp"
+#include "vcs/git/handle_pool.hpp"
 #include "vcs/git/libgit2_handles.hpp"
 #include "vcs/repository.hpp"
 
@@ -22,7 +23,7 @@ struct RefIndex {
 
 class GitRepository final : public Repository {
 public:
-    GitRepository(std::string path, RepoHandle repo);
+    GitRepository(std::string path, RepoHandle repo, const HandleOrigin& origin);
     ~GitRepository() override;  // gives the libgit2 handle back to the pool
     GitRepository(const GitRepository&) = delete;
     GitRepository& operator=(const GitRepository&) = delete;
@@ -88,6 +89,7 @@ private:
     std::string path_;
     std::string git_dir_;
     RepoHandle repo_;
+    HandleOrigin origin_;                       // what repo_ was opened on (handle_pool.hpp)
     std::shared_ptr<const RefIndex> refs_;      // shared with other instances while unchanged
     std::shared_ptr<const CommitGraph> graph_;  // shared with other instances while unchanged
     bool graph_loaded_ = false;

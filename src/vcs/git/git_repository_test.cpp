@@ -331,11 +331,24 @@ TEST(GitRepository, ReopenedRepositorySeesChangesOnDisk) {
         ASSERT_TRUE(file);
         EXPECT_EQ(file->data, "round " + std::to_string(round) + "\n");
     }
-    // Deleted and created again at the same path, with other history.
-    std::filesystem::remove_all(bare);
-    run_test_git(root, {"init", "-q", "--bare", "-b", "master", bare});
+    // Repacked while a repository object is in use: given back, it must not be reused.
+    {
+        auto held = open_repo(bare);
+        ASSERT_TRUE(held->changeset("master"));
+        run_test_git(bare, {"repack", "-a", "-d", "-q", "-f"});
+    }
+    EXPECT_EQ(head_of(), run_test_git(bare, {"rev-parse", "master"}));
+    // Deleted and created again at the same path, with other history, while one is in use.
+    const std::string old_head = head_of();
+    {
+        auto held = open_repo(bare);
+        ASSERT_TRUE(held->changeset(old_head));
+        std::filesystem::remove_all(bare);
+        run_test_git(root, {"init", "-q", "--bare", "-b", "master", bare});
+    }
     auto empty = open_repo(bare);
     EXPECT_TRUE(*empty->is_empty());
+    EXPECT_FALSE(empty->changeset(old_head));
 }
 
 }  // namespace

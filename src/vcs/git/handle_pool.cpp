@@ -15,8 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kMaxIdleHandles = 32;
+constexpr size_t kMaxIdleHandles = 16;
 constexpr auto kMaxIdleTime = std::chrono::seconds(120);
+constexpr auto kMaxAge = std::chrono::minutes(10);
 
 // Identity of a file or directory as stat() sees it; all zero when it does not exist.
 struct FileStamp {
@@ -36,22 +37,15 @@ FileStamp stamp_of(const std::string& path) {
             static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, st.st_size};
 }
 
-// What must be unchanged for an idle handle to be reused: the repository directory itself (not
-// deleted and recreated) and its pack directory (no pack added or removed).
-struct RepoStamp {
-    FileStamp dir;
-    FileStamp packs;
-    bool operator==(const RepoStamp&) const = default;
-};
-
-RepoStamp repo_stamp(const std::string& git_dir) {
-    return {stamp_of(git_dir), stamp_of(git_dir + "/objects/pack")};
+HandleOrigin::File file_of(const std::string& path) {
+    const FileStamp st = stamp_of(path);
+    return {static_cast<uint64_t>(st.dev), static_cast<uint64_t>(st.ino), st.mtime_ns};
 }
 
 struct IdleHandle {
     std::string path;
     std::string git_dir;
-    RepoStamp stamp;
+    HandleOrigin origin;
     Clock::time_point since;
     RepoHandle repo;
 };
@@ -59,12 +53,6 @@ struct IdleHandle {
 struct HandlePool {
     std::mutex mutex;
     std::deque<IdleHandle> idle;  // most recently given back first
-
-    void expire(Clock::time_point now) {
-        while (!idle.empty() && now - idle.back().since > kMaxIdleTime) {
-            idle.pop_back();
-        }
-    }
 };
 
 HandlePool& handle_pool() {
@@ -72,46 +60,56 @@ HandlePool& handle_pool() {
     return pool;
 }
 
+bool too_old(const IdleHandle& entry, Clock::time_point now) {
+    return now - entry.since > kMaxIdleTime || now - entry.origin.opened > kMaxAge;
+}
+
 }  // namespace
 
-RepoHandle take_pooled_handle(const std::string& path) {
+HandleOrigin HandleOrigin::of(const std::string& git_dir) {
+    return {file_of(git_dir), file_of(git_dir + "/objects/pack"), Clock::now()};
+}
+
+RepoHandle take_pooled_handle(const std::string& path, HandleOrigin& origin) {
     HandlePool& pool = handle_pool();
     IdleHandle found;
+    std::deque<IdleHandle> dropped;  // freed outside the lock
     {
         std::lock_guard lock(pool.mutex);
-        pool.expire(Clock::now());
-        for (auto it = pool.idle.begin(); it != pool.idle.end(); ++it) {
-            if (it->path == path) {
+        const auto now = Clock::now();
+        for (auto it = pool.idle.begin(); it != pool.idle.end();) {
+            if (too_old(*it, now)) {
+                dropped.push_back(std::move(*it));
+                it = pool.idle.erase(it);
+            } else if (!found.repo && it->path == path) {
                 found = std::move(*it);
-                pool.idle.erase(it);
-                break;
+                it = pool.idle.erase(it);
+            } else {
+                ++it;
             }
         }
     }
-    if (!found.repo || repo_stamp(found.git_dir) != found.stamp) {
+    if (!found.repo || !HandleOrigin::of(found.git_dir).same_repository(found.origin)) {
         return nullptr;  // none idle, or the repository changed on disk: freed here
     }
+    origin = found.origin;
     return std::move(found.repo);
 }
 
-void give_pooled_handle(const std::string& path, const std::string& git_dir, RepoHandle repo) {
+void give_pooled_handle(const std::string& path, const std::string& git_dir, RepoHandle repo,
+                        const HandleOrigin& origin) {
     if (!repo) {
         return;
     }
-    IdleHandle entry{path, git_dir, repo_stamp(git_dir), Clock::now(), std::move(repo)};
-    if (entry.stamp.dir == FileStamp{}) {
-        return;  // the repository is gone
+    IdleHandle entry{path, git_dir, origin, Clock::now(), std::move(repo)};
+    if (too_old(entry, entry.since) || !HandleOrigin::of(git_dir).same_repository(origin)) {
+        return;  // changed (or gone) while in use: what the handle loaded may be stale
     }
     HandlePool& pool = handle_pool();
     std::deque<IdleHandle> dropped;  // freed outside the lock
     std::lock_guard lock(pool.mutex);
     pool.idle.push_front(std::move(entry));
     while (pool.idle.size() > kMaxIdleHandles) {
-        dropped.push_back(std::move(pool.idle.back()));
-        pool.idle.pop_back();
-    }
-    const auto now = Clock::now();
-    while (!pool.idle.empty() && now - pool.idle.back().since > kMaxIdleTime) {
         dropped.push_back(std::move(pool.idle.back()));
         pool.idle.pop_back();
     }

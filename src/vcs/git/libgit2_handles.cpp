@@ -20,6 +20,8 @@ void ensure_libgit2() {
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{16} * 1024 * 1024);
         git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{8} * 1024 * 1024);
         git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{32} * 1024 * 1024);
+        // Open pack files (descriptors) for all repositories; least recently used closed first.
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, size_t{128});
         for (int level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM,
                           GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL}) {
             git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, "");
