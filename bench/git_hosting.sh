@@ -5,7 +5,7 @@
 # 127.0.0.1, measures them alternately in one run and prints a markdown table with ratios.
 #
 # usage: bench/git_hosting.sh [medium|large]          (default: medium)
-# env:   WRK_DUR=10s WRK_RUNS=3 CLONE_RUNS=3 SKIP_BUILD=0 KEEP=0
+# env:   WRK_DUR=10s WRK_RUNS=3 CLONE_RUNS=3 PACK_RUNS=7 SKIP_BUILD=0 KEEP=0
 #        PAGE_CACHE_MB=64 (our page cache; 0 measures every page rendered from the repository)
 #        quick debugging run: WRK_DUR=2s WRK_RUNS=1 CLONE_RUNS=1 bench/git_hosting.sh medium
 set -euo pipefail
@@ -225,6 +225,7 @@ OUR_RSS_PAGES=$(awk '/^VmRSS:/{print $2}' "/proc/$OUR_PID/status")
 
 # ---- clones --------------------------------------------------------------------------------------
 CLONE_ROW=$(bench_clones)
+PACK_ROW=$(bench_pack_delivery)
 OUR_HWM_END=$(awk '/^VmHWM:/{print $2}' "/proc/$OUR_PID/status")
 
 # ---- report --------------------------------------------------------------------------------------
@@ -246,6 +247,10 @@ report() {
     echo "| clone (git clone --bare, median of $CLONE_RUNS) | ours HTTP | git clone --no-local | git http-backend + nginx | ours / local (target ≤ 1.1) | ours / http-backend (target ≤ 1.0) | pack MB ours / local / http-backend | peak server RSS MB ours / http-backend |"
     echo "|---|---|---|---|---|---|---|---|"
     echo "$CLONE_ROW"
+    echo
+    echo "| pack delivery (the server's part of a clone, median of ${PACK_RUNS:-7}) | ours HTTP | git http-backend + nginx | ours / http-backend |"
+    echo "|---|---|---|---|"
+    echo "$PACK_ROW"
     echo
     echo "| our server's memory | value | target |"
     echo "|---|---|---|"

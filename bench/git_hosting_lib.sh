@@ -163,3 +163,24 @@ bench_clones() {
     fi
     rm -rf "$S"
 }
+
+# The server's part of a clone: the whole pack requested as `git clone` does and read to the end
+# without indexing it (the client's index-pack is most of a clone's time on this machine, and its
+# noise hides the servers' difference). PACK_RUNS rounds, alternating. Prints the table row.
+bench_pack_delivery() {
+    local ours_url="http://127.0.0.1:$OUR_PORT/$REPO" httpb_url="http://127.0.0.1:$GITHTTP_PORT/$REPO"
+    local t_o=() f_o=() t_h=() f_h=() out i
+    for i in $(seq 1 "${PACK_RUNS:-7}"); do
+        if out=$(python3 "$ROOT/bench/pack_delivery.py" "$ours_url" 2>/dev/null); then
+            read -r t f _ <<<"$out"; t_o+=("$t"); f_o+=("$f")
+        fi
+        if out=$(python3 "$ROOT/bench/pack_delivery.py" "$httpb_url" 2>/dev/null); then
+            read -r t f _ <<<"$out"; t_h+=("$t"); f_h+=("$f")
+        fi
+    done
+    local mo mh
+    mo=$(med 2 "${t_o[@]}")
+    mh=$(med 2 "${t_h[@]}")
+    echo "| $REPO | $mo s (first byte $(med 3 "${f_o[@]}") s) | $mh s (first byte $(med 3 "${f_h[@]}") s) | $(awk -v a="$mo" -v b="$mh" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }') |"
+}
+
