@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 using kallithea::LruCache;
 
@@ -46,4 +50,51 @@ TEST(LruCache, ReplacesAndRefusesOversized) {
     cache.insert("k", value("huge"), 5000);  // a replacement too large drops the old value
     EXPECT_FALSE(cache.find("k"));
     EXPECT_EQ(cache.size_bytes(), 0u);
+}
+
+TEST(LruCache, ConcurrentCallersMakeAValueOnce) {
+    LruCache<std::string> cache(1 << 20);
+    std::atomic<int> made{0};
+    std::atomic<int> waiting{0};
+    std::vector<std::thread> threads;
+    std::vector<std::string> got(8);
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            ++waiting;
+            auto result = cache.find_or_make(
+                "k",
+                [&]() -> kallithea::Result<std::pair<std::shared_ptr<const std::string>, size_t>> {
+                    ++made;
+                    // Let the other callers arrive while this one is making the value.
+                    while (waiting < 8)
+                        std::this_thread::yield();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    return std::make_pair(value("V"), size_t{1});
+                });
+            ASSERT_TRUE(result);
+            got[i] = **result;
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(made, 1);
+    for (const auto& g : got)
+        EXPECT_EQ(g, "V");
+    EXPECT_EQ(*cache.find("k"), "V");
+}
+
+TEST(LruCache, FailuresAreReturnedNotCached) {
+    LruCache<std::string> cache(1 << 20);
+    int calls = 0;
+    auto failing =
+        [&]() -> kallithea::Result<std::pair<std::shared_ptr<const std::string>, size_t>> {
+        ++calls;
+        return kallithea::fail(kallithea::Errc::not_found, "no such thing");
+    };
+    auto first = cache.find_or_make("k", failing);
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().code, kallithea::Errc::not_found);
+    EXPECT_FALSE(cache.find_or_make("k", failing));
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(cache.entries(), 0u);
 }

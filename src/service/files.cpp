@@ -97,33 +97,34 @@ Result<std::shared_ptr<const LastChanges>> dir_last_changes(
     const std::string& dir, const std::vector<vcs::NodeEntry>* entries) {
     LastChangeCache& cache = LastChangeCache::shared();
     const std::string key = LastChangeCache::key(repo.path, commit_id, dir);
-    if (auto hit = cache.find(key))
-        return hit;
-    std::vector<vcs::NodeEntry> listed;
-    if (!entries) {
-        auto listing = vcs.list_dir(commit_id, dir);
-        if (!listing)
-            return fail(std::move(listing.error()));
-        listed = std::move(*listing);
-        entries = &listed;
-    }
-    std::vector<std::string> names;
-    names.reserve(entries->size());
-    for (const auto& entry : *entries)
-        names.push_back(entry.name);
-    auto found = vcs.last_changes(commit_id, dir, names, kLastChangeMaxCommits);
-    if (!found)
-        return fail(std::move(found.error()));
-    auto value = std::make_shared<LastChanges>();
-    std::map<std::string, ChangesetRef> shared_by_id;
-    for (auto& [name, changeset] : *found) {
-        ChangesetRef& ref = shared_by_id[changeset.id];
-        if (!ref)
-            ref = std::make_shared<const vcs::ChangesetInfo>(std::move(changeset));
-        value->emplace(name, ref);
-    }
-    cache.insert(key, value);
-    return std::shared_ptr<const LastChanges>(std::move(value));
+    using Made = std::pair<std::shared_ptr<const LastChanges>, size_t>;
+    return cache.find_or_make(key, [&]() -> Result<Made> {
+        std::vector<vcs::NodeEntry> listed;
+        if (!entries) {
+            auto listing = vcs.list_dir(commit_id, dir);
+            if (!listing)
+                return fail(std::move(listing.error()));
+            listed = std::move(*listing);
+            entries = &listed;
+        }
+        std::vector<std::string> names;
+        names.reserve(entries->size());
+        for (const auto& entry : *entries)
+            names.push_back(entry.name);
+        auto found = vcs.last_changes(commit_id, dir, names, kLastChangeMaxCommits);
+        if (!found)
+            return fail(std::move(found.error()));
+        auto value = std::make_shared<LastChanges>();
+        std::map<std::string, ChangesetRef> shared_by_id;
+        for (auto& [name, changeset] : *found) {
+            ChangesetRef& ref = shared_by_id[changeset.id];
+            if (!ref)
+                ref = std::make_shared<const vcs::ChangesetInfo>(std::move(changeset));
+            value->emplace(name, ref);
+        }
+        const size_t bytes = LastChangeCache::estimate_bytes(*value);
+        return Made(std::move(value), bytes);
+    });
 }
 
 // True when text is valid UTF-8 (no overlong forms, surrogates or code points over U+10FFFF);

@@ -110,15 +110,19 @@ Result<vcs::Diff> cached_diff(vcs::Repository& r, const std::string& id,
         key += '\0';
         key += std::to_string(n);
     }
-    const bool cacheable = options.paths.empty() && id.size() == 40;
-    if (cacheable) {
-        if (auto hit = diff_cache().find(key))
-            return *hit;
-    }
-    auto diff = r.diff("", id, options);
-    if (diff && cacheable)
-        diff_cache().insert(key, std::make_shared<const vcs::Diff>(*diff), diff_bytes(*diff));
-    return diff;
+    if (!options.paths.empty() || id.size() != 40)
+        return r.diff("", id, options);
+    using Made = std::pair<std::shared_ptr<const vcs::Diff>, size_t>;
+    auto diff = diff_cache().find_or_make(key, [&]() -> Result<Made> {
+        auto made = r.diff("", id, options);
+        if (!made)
+            return fail(std::move(made.error()));
+        const size_t bytes = diff_bytes(*made);
+        return Made(std::make_shared<const vcs::Diff>(std::move(*made)), bytes);
+    });
+    if (!diff)
+        return fail(std::move(diff.error()));
+    return **diff;
 }
 
 // Diff of a changeset against its first parent within budget (bytes of patch left; updated).
