@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -118,7 +119,8 @@ struct ChangesetDetail {
     // asked: children_complete is false when that limit cut the search short.
     std::vector<vcs::ChangesetInfo> children;
     bool children_complete = true;
-    vcs::Diff diff;  // against the first parent
+    // Against the first parent; never null (shared with the diff cache, hence const).
+    std::shared_ptr<const vcs::Diff> diff;
 };
 
 struct ChangesetPage {

@@ -96,9 +96,10 @@ size_t diff_bytes(const vcs::Diff& diff) {
     return n;
 }
 
-// r.diff("", id, options) through diff_cache(); id must be a full changeset id.
-Result<vcs::Diff> cached_diff(vcs::Repository& r, const std::string& id,
-                              const vcs::DiffOptions& options) {
+// r.diff("", id, options) through diff_cache() (shared, never copied); id must be a full
+// changeset id for the cache to be used.
+Result<std::shared_ptr<const vcs::Diff>> cached_diff(vcs::Repository& r, const std::string& id,
+                                                     const vcs::DiffOptions& options) {
     std::string key = r.path();
     key += '\0';
     key += id;
@@ -110,8 +111,12 @@ Result<vcs::Diff> cached_diff(vcs::Repository& r, const std::string& id,
         key += '\0';
         key += std::to_string(n);
     }
-    if (!options.paths.empty() || id.size() != 40)
-        return r.diff("", id, options);
+    if (!options.paths.empty() || id.size() != 40) {
+        auto diff = r.diff("", id, options);
+        if (!diff)
+            return fail(std::move(diff.error()));
+        return std::make_shared<const vcs::Diff>(std::move(*diff));
+    }
     using Made = std::pair<std::shared_ptr<const vcs::Diff>, size_t>;
     auto diff = diff_cache().find_or_make(key, [&]() -> Result<Made> {
         auto made = r.diff("", id, options);
@@ -120,15 +125,13 @@ Result<vcs::Diff> cached_diff(vcs::Repository& r, const std::string& id,
         const size_t bytes = diff_bytes(*made);
         return Made(std::make_shared<const vcs::Diff>(std::move(*made)), bytes);
     });
-    if (!diff)
-        return fail(std::move(diff.error()));
-    return **diff;
+    return diff;
 }
 
 // Diff of a changeset against its first parent within budget (bytes of patch left; updated).
-Result<vcs::Diff> budgeted_diff(vcs::Repository& r, const std::string& id,
-                                const DiffRequest& request, size_t& budget,
-                                bool binary_patches = false) {
+Result<std::shared_ptr<const vcs::Diff>> budgeted_diff(vcs::Repository& r, const std::string& id,
+                                                       const DiffRequest& request, size_t& budget,
+                                                       bool binary_patches = false) {
     vcs::DiffOptions options;
     options.context_lines = std::clamp(request.context, 0, 10000);
     options.ignore_whitespace = request.ignore_whitespace;
@@ -138,12 +141,14 @@ Result<vcs::Diff> budgeted_diff(vcs::Repository& r, const std::string& id,
     auto diff = cached_diff(r, id, options);
     if (!diff)
         return fail(diff.error());
-    if (budget == 0) {
-        diff->truncated = !diff->files.empty();
-        for (auto& file : diff->files)
+    if (budget == 0) {  // names only: every file is marked as left out (a changed copy)
+        auto names = std::make_shared<vcs::Diff>(**diff);
+        names->truncated = !names->files.empty();
+        for (auto& file : names->files)
             file.too_large = true;
+        return std::shared_ptr<const vcs::Diff>(std::move(names));
     }
-    budget -= std::min(budget, patch_bytes(*diff));
+    budget -= std::min(budget, patch_bytes(**diff));
     return diff;
 }
 
@@ -248,7 +253,7 @@ Result<ChangesetPage> changeset_page(App& app, const RepoInfo& info, std::string
         auto diff = budgeted_diff(r, cs.id, request, budget);
         if (!diff)
             return fail(diff.error());
-        detail.diff = std::move(*diff);
+        detail.diff = std::move(*diff);  // shared with the diff cache
         if (!spec.range) {
             auto children = r.children(cs.id, all_children ? SIZE_MAX : kChildrenWalkLimit);
             if (!children)
@@ -277,9 +282,9 @@ Result<std::string> changeset_raw_diff(const RepoInfo& info, std::string_view re
         auto diff = budgeted_diff(**repo, cs.id, request, budget, true);
         if (!diff)
             return fail(diff.error());
-        if (diff->truncated)
+        if ((*diff)->truncated)
             return fail(Errc::too_large, "the diff is too large to download");
-        out += diff->patch_text();
+        out += (*diff)->patch_text();
     }
     return out;
 }
@@ -352,7 +357,7 @@ Result<std::string> changeset_patch(const RepoInfo& info, std::string_view rev_s
         auto diff = budgeted_diff(**repo, cs.id, DiffRequest{}, budget, true);
         if (!diff)
             return fail(diff.error());
-        if (diff->truncated)
+        if ((*diff)->truncated)
             return fail(Errc::too_large, "the patch is too large to download");
         auto [subject, body] = split_message(cs.message);
         const std::string counter =
@@ -370,7 +375,7 @@ Result<std::string> changeset_patch(const RepoInfo& info, std::string_view rev_s
         if (!body.empty())
             out += body + "\n";
         out += "---\n\n";
-        out += diff->patch_text();
+        out += (*diff)->patch_text();
         out += "-- \nKallithea\n\n";
     }
     return out;

@@ -64,8 +64,9 @@ http::Response show_changeset(Ctx& ctx) {
             .set("has_children", !detail.children.empty() || !detail.children_complete)
             .set("children_incomplete", !detail.children_complete)
             .set("all_children_url", with_param(ctx, "children", "all"))
-            .set("diff", diff_page_view(detail.diff, page->range ? detail.info.id : std::string()));
-        truncated = truncated || detail.diff.truncated;
+            .set("diff",
+                 diff_page_view(*detail.diff, page->range ? detail.info.id : std::string()));
+        truncated = truncated || detail.diff->truncated;
         changesets.push_back(std::move(cs));
     }
     const std::string enc = http::percent_encode(rev);
