@@ -28,10 +28,14 @@ TEST(SourceRows, LinesAndNumbersAgree) {
         size_t lines;
         std::string code;
     } cases[] = {
-        {"one\ntwo\n", 2, "one\ntwo"},   {"one\ntwo", 2, "one\ntwo"},  {"\n", 1, ""},
-        {"a\r\nb\r\n", 2, "a\nb"},       {"a\rb\nc", 2, "a&#13;b\nc"},  // a lone CR is no line
-                                                                        // break
-        {"<x>&\n", 1, "&lt;x&gt;&amp;"}, {"\n\n\n", 3, "\n\n"},
+        {"one\ntwo\n", 2, "one\ntwo"},
+        {"one\ntwo", 2, "one\ntwo"},
+        {"\n", 1, ""},
+        {"a\r\nb\r\n", 2, "a\nb"},
+        {"a\rb\nc", 2, "a&#13;b\nc"},  // a lone CR is no line
+                                       // break
+        {"<x>&\n", 1, "&lt;x&gt;&amp;"},
+        {"\n\n\n", 3, "\n\n"},
     };
     for (const auto& c : cases) {
         const auto [anchors, code] = parse(source_rows(c.text));
