@@ -84,16 +84,6 @@ Result<std::vector<std::string>> existing_names(App& app, const std::vector<std:
     return found;
 }
 
-Result<bool> repo_group_exists(App& app, std::string_view name) {
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto row = store::Repositories(*conn).group_by_name(name);
-    if (!row)
-        return fail(std::move(row.error()));
-    return row->has_value();
-}
-
 Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::string_view name,
                                       perm::Level need) {
     // Before taking a connection: on a cache miss these take one of their own.

@@ -36,9 +36,6 @@ struct RepoInfo {
 // Also true for Kallithea's permanent form "_<repo_id>".
 Result<bool> repository_exists(App& app, std::string_view name);
 
-// True when a repository group of that name exists (for URL parsing).
-Result<bool> repo_group_exists(App& app, std::string_view name);
-
 // Which of names are repositories (group = false) or repository groups (group = true), in one
 // query: for URL parsing, where each prefix of a path may name one. Permanent "_<repo_id>" names
 // count as repositories when that id exists.

@@ -336,21 +336,12 @@ Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t g
     std::error_code ec;
     const fs::path from = root / old_name, to = root / full;
     const bool move_dir = moved && fs::exists(fs::symlink_status(from, ec));
-    if (move_dir) {
-        fs::create_directories(to.parent_path(), ec);
-        ec.clear();
-        fs::rename(from, to, ec);
-        if (ec)
-            return fail(Errc::io, "The repository group directory could not be moved",
-                        fmt::format("rename {} {}: {}", from.string(), to.string(), ec.message()));
-    } else if (moved) {
+    if (moved && !move_dir)
         fs::create_directories(to, ec);
-    }
-    if (auto st = tx->commit(); !st) {
-        if (move_dir)
-            fs::rename(to, from, ec);
+    if (auto st = commit_with_move(*tx, move_dir, from, to,
+                                   "The repository group directory could not be moved");
+        !st)
         return fail(std::move(st.error()));
-    }
     if (moved)
         log::info("repository group {} renamed to {} by {}", old_name, full, actor.username);
     return full;
@@ -393,17 +384,10 @@ Result<std::string> delete_repo_group(App& app, const AuthUser& actor, int64_t g
     std::error_code ec;
     const fs::path from = root / name, to = root / backup;
     const bool move_dir = fs::exists(fs::symlink_status(from, ec));
-    if (move_dir) {
-        fs::rename(from, to, ec);
-        if (ec)
-            return fail(Errc::io, "The repository group directory could not be moved aside",
-                        fmt::format("rename {} {}: {}", from.string(), to.string(), ec.message()));
-    }
-    if (auto st = tx->commit(); !st) {
-        if (move_dir)
-            fs::rename(to, from, ec);
+    if (auto st = commit_with_move(*tx, move_dir, from, to,
+                                   "The repository group directory could not be moved aside");
+        !st)
         return fail(std::move(st.error()));
-    }
     log::info("repository group {} deleted by {}", name, actor.username);
     return name;
 }

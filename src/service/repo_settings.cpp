@@ -281,19 +281,10 @@ Result<std::string> update_repo_settings(App& app, const AuthUser& actor, std::s
 
     const fs::path from = fs::path(*root) / current.repo_name;
     const fs::path to = fs::path(*root) / full;
-    std::error_code ec;
-    if (moved) {
-        fs::create_directories(to.parent_path(), ec);
-        fs::rename(from, to, ec);
-        if (ec)
-            return fail(Errc::io, "The repository directory could not be moved",
-                        fmt::format("rename {} {}: {}", from.string(), to.string(), ec.message()));
-    }
-    if (auto st = tx->commit(); !st) {
-        if (moved)
-            fs::rename(to, from, ec);
+    if (auto st =
+            commit_with_move(*tx, moved, from, to, "The repository directory could not be moved");
+        !st)
         return fail(std::move(st.error()));
-    }
     if (moved)
         log::info("repository {} renamed to {} by {}", current.repo_name, full, actor.username);
     return full;

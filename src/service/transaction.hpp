@@ -3,6 +3,8 @@
 // nothing is written).
 #pragma once
 
+#include <filesystem>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -42,5 +44,11 @@ std::invoke_result_t<Work&, db::Connection&> in_transaction(App& app, Work&& wor
         return fail(std::move(st.error()));
     return result;
 }
+
+// Commits tx after moving directory `from` to `to` when `move` (to's parent is created): a failed
+// move fails with `failure` before anything is committed, and a failed commit moves the directory
+// back, so the disk and the database stay in agreement.
+Status commit_with_move(db::Transaction& tx, bool move, const std::filesystem::path& from,
+                        const std::filesystem::path& to, std::string_view failure);
 
 }  // namespace kallithea::service

@@ -122,17 +122,6 @@ Status Repositories::set_changeset_cache(int64_t repo_id, std::string_view json)
         timefmt::db_now(), repo_id);
 }
 
-Result<std::optional<GroupSummaryRow>> Repositories::group_by_name(std::string_view group_name) {
-    auto row = conn_.query_one(
-        "SELECT group_id, group_name, group_description FROM groups WHERE group_name = ?",
-        group_name);
-    if (!row)
-        return fail(std::move(row.error()));
-    if (!*row)
-        return std::optional<GroupSummaryRow>();
-    return std::optional<GroupSummaryRow>({(*row)->i64(0), (*row)->text(1), (*row)->text(2)});
-}
-
 Result<std::vector<GroupSummaryRow>> Repositories::groups_in(std::optional<int64_t> parent_id) {
     static constexpr std::string_view kColumns =
         "SELECT group_id, group_name, group_description FROM groups ";

@@ -119,7 +119,6 @@ public:
     Status set_changeset_cache(int64_t repo_id, std::string_view json);
     // Repositories directly inside `group_id` (nullopt: top level), by name.
     Result<std::vector<RepoSummaryRow>> in_group(std::optional<int64_t> group_id);
-    Result<std::optional<GroupSummaryRow>> group_by_name(std::string_view group_name);
     // Repository groups directly inside `parent_id` (nullopt: top level), by name.
     Result<std::vector<GroupSummaryRow>> groups_in(std::optional<int64_t> parent_id);
 
