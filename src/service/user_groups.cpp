@@ -200,40 +200,37 @@ Status update_user_group(App& app, const AuthUser& actor, int64_t id, const User
     clean.owner = trimmed(form.owner);
     if (auto st = check_form(clean, field); !st)
         return st;
-    auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
-    auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
-    store::UserGroups groups(*conn);
-    auto current = groups.by_id(id);
-    if (!current)
-        return fail(std::move(current.error()));
-    if (!*current)
-        return fail(Errc::not_found, "User group not found");
-    store::NewUserGroup row;
-    row.name = clean.name;
-    row.description = clean.description;
-    row.active = clean.active;
-    row.owner_id = (*current)->owner_id;
-    if (!clean.owner.empty()) {
-        auto owner = store::Users(*conn).by_username(clean.owner);
-        if (!owner)
-            return fail(std::move(owner.error()));
-        if (!*owner || (*owner)->username == "default")
-            return field_fail(field, "owner", Errc::invalid_argument,
-                              fmt::format("No user named {}", clean.owner));
-        row.owner_id = (*owner)->user_id;
-    }
-    if (auto st = groups.update(id, row); !st) {
-        if (st.error().code == Errc::conflict && field)
-            *field = "users_group_name";
-        return st;
-    }
-    if (auto st = journal(*conn, actor, "admin_updated_users_group:" + clean.name, client_ip); !st)
-        return st;
-    return tx->commit();
+    return in_transaction(app, [&](db::Connection& conn) -> Status {
+        store::UserGroups groups(conn);
+        auto current = groups.by_id(id);
+        if (!current)
+            return fail(std::move(current.error()));
+        if (!*current)
+            return fail(Errc::not_found, "User group not found");
+        store::NewUserGroup row;
+        row.name = clean.name;
+        row.description = clean.description;
+        row.active = clean.active;
+        row.owner_id = (*current)->owner_id;
+        if (!clean.owner.empty()) {
+            auto owner = store::Users(conn).by_username(clean.owner);
+            if (!owner)
+                return fail(std::move(owner.error()));
+            if (!*owner || (*owner)->username == "default")
+                return field_fail(field, "owner", Errc::invalid_argument,
+                                  fmt::format("No user named {}", clean.owner));
+            row.owner_id = (*owner)->user_id;
+        }
+        if (auto st = groups.update(id, row); !st) {
+            if (st.error().code == Errc::conflict && field)
+                *field = "users_group_name";
+            return st;
+        }
+        if (auto st = journal(conn, actor, "admin_updated_users_group:" + clean.name, client_ip);
+            !st)
+            return st;
+        return ok();
+    });
 }
 
 Result<std::vector<UserGroupMemberInfo>> user_group_members(App& app, int64_t id) {
