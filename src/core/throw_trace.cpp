@@ -2,6 +2,7 @@
 // and main() can log where a bug was thrown, not just where it was caught; fatal-signal traces.
 #include "core/throw_trace.hpp"
 
+#include <cxxabi.h>
 #include <dlfcn.h>
 
 #include <exception>
@@ -20,8 +21,8 @@ using CxaThrow = void (*)(void*, std::type_info*, void (*)(void*));
 }  // namespace
 
 // Our definition wins over libstdc++'s; we record the stack, then forward to the real one.
-extern "C" [[noreturn]] void __cxa_throw(void* object, std::type_info* type,
-                                         void (*destructor)(void*)) {
+// (Noreturn comes from <cxxabi.h>'s declaration; clang refuses the attribute on a redeclaration.)
+extern "C" void __cxa_throw(void* object, std::type_info* type, void (*destructor)(void*)) {
     t_throw_trace = backward::StackTrace();
     t_throw_trace.load_here(48);
     t_throw_trace.skip_n_firsts(1);

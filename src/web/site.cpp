@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "http/client_address.hpp"
+#include "http/cookie.hpp"
 #include "perm/levels.hpp"
 #include "service/permissions.hpp"
 #include "service/repo_access.hpp"
@@ -152,22 +153,7 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
 }  // namespace
 
 std::string session_cookie_value(const http::Request& request, const std::string& cookie_name) {
-    for (const auto& [name, value] : request.headers.items()) {
-        if (name.size() != 6 || strncasecmp(name.c_str(), "cookie", 6) != 0)
-            continue;
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            const auto semi = rest.find(';');
-            std::string_view pair = rest.substr(0, semi);
-            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-            while (!pair.empty() && pair.front() == ' ')
-                pair.remove_prefix(1);
-            const auto eq = pair.find('=');
-            if (eq != std::string_view::npos && pair.substr(0, eq) == cookie_name)
-                return std::string(pair.substr(eq + 1));
-        }
-    }
-    return {};
+    return http::cookie_value(request, cookie_name);
 }
 
 Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
