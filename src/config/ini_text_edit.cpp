@@ -28,10 +28,6 @@ bool is_comment(std::string_view trimmed) {
     return trimmed.starts_with('#') || trimmed.starts_with(';');
 }
 
-bool is_indented(std::string_view line) {
-    return !line.empty() && kWhitespace.find(line.front()) != std::string_view::npos;
-}
-
 // The section a header line opens, as ConfigParser reads it.
 std::optional<std::string_view> header_name(std::string_view line) {
     const std::string_view text = trim(line);
@@ -50,13 +46,6 @@ std::optional<std::string> key_of(std::string_view text) {
     if (key.empty())
         return std::nullopt;
     return key;
-}
-
-std::optional<std::string> active_key(std::string_view line) {
-    const std::string_view text = trim(line);
-    if (text.empty() || is_comment(text) || is_indented(line) || header_name(line))
-        return std::nullopt;
-    return key_of(text);
 }
 
 std::optional<std::string> commented_key(std::string_view line) {
@@ -79,56 +68,131 @@ std::vector<std::string> split_lines(std::string_view text) {
     return lines;
 }
 
-// Where a new line for `key` goes in the section body lines [begin, end).
-size_t insert_position(const std::vector<std::string>& lines, size_t begin, size_t end,
-                       const std::string& key) {
-    for (size_t i = begin; i < end; ++i)
-        if (commented_key(lines[i]) == key)
+// What a line is to the parser (config/ini.cpp), which reads lines in order: an indented line
+// continues the value above it when it is indented deeper than that value's key line.
+struct LineRole {
+    enum Kind { other, header, key, continuation } kind = other;
+    std::string name;  // header: the section; key: the lower-case key
+};
+
+std::vector<LineRole> classify(const std::vector<std::string>& lines) {
+    std::vector<LineRole> roles(lines.size());
+    bool in_value = false;
+    size_t option_indent = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const std::string_view text = trim(lines[i]);
+        if (text.empty() || is_comment(text))
+            continue;  // neither ends a value
+        const size_t indent = lines[i].find_first_not_of(kWhitespace);
+        if (in_value && indent > option_indent) {
+            roles[i].kind = LineRole::continuation;
+            continue;
+        }
+        option_indent = indent;
+        in_value = false;
+        if (auto section = header_name(lines[i])) {
+            roles[i] = {LineRole::header, std::string(*section)};
+        } else if (auto key = key_of(text)) {
+            roles[i] = {LineRole::key, std::move(*key)};
+            in_value = true;
+        }
+    }
+    return roles;
+}
+
+// The first line at or after `from` that is neither blank nor a comment, or lines.size().
+size_t next_meaningful(const std::vector<std::string>& lines, size_t from) {
+    while (from < lines.size() && (trim(lines[from]).empty() || is_comment(trim(lines[from]))))
+        ++from;
+    return from;
+}
+
+// Past the continuation lines of the key line at `at` (blank and comment lines among them too).
+size_t end_of_value(const std::vector<LineRole>& roles, size_t at) {
+    size_t end = at + 1;
+    for (size_t i = at + 1; i < roles.size(); ++i) {
+        if (roles[i].kind == LineRole::continuation)
+            end = i + 1;
+        else if (roles[i].kind != LineRole::other)
+            break;
+    }
+    return end;
+}
+
+// Where a new line for `key` goes in the section body [begin, end): after a commented example
+// `#key = ...`, else after the section's last key and its value; never where the next line would
+// read as a continuation of the new one.
+size_t insert_position(const std::vector<std::string>& lines, const std::vector<LineRole>& roles,
+                       size_t begin, size_t end, const std::string& key) {
+    for (size_t i = begin; i < end; ++i) {
+        if (commented_key(lines[i]) != key)
+            continue;
+        const size_t next = next_meaningful(lines, i + 1);
+        if (next == lines.size() || roles[next].kind != LineRole::continuation)
             return i + 1;
+    }
     size_t after_last_key = begin;
     for (size_t i = begin; i < end; ++i)
-        if (active_key(lines[i]))
-            after_last_key = i + 1;
-    while (after_last_key < end && is_indented(lines[after_last_key]) &&
-           !trim(lines[after_last_key]).empty())
-        ++after_last_key;  // continuation lines of that key
+        if (roles[i].kind == LineRole::key)
+            after_last_key = end_of_value(roles, i);
     return after_last_key;
+}
+
+// The indentation the line inserted at `at` needs so that the next line keeps its meaning.
+std::string indent_before(const std::vector<std::string>& lines, size_t at) {
+    const size_t next = next_meaningful(lines, at);
+    if (next == lines.size())
+        return {};
+    return lines[next].substr(0, lines[next].find_first_not_of(kWhitespace));
 }
 
 void set_value(std::vector<std::string>& lines, std::string_view section, const std::string& key,
                const std::string& value) {
     const std::string line = value.empty() ? key + " =" : key + " = " + value;
     const std::string wanted = lower(key);
-    auto header = std::find_if(lines.begin(), lines.end(),
-                               [&](const std::string& l) { return header_name(l) == section; });
-    if (header == lines.end()) {
+    const std::vector<LineRole> roles = classify(lines);
+    size_t header = 0;
+    while (header < lines.size() &&
+           !(roles[header].kind == LineRole::header && roles[header].name == section))
+        ++header;
+    if (header == lines.size()) {
         if (!lines.empty() && !trim(lines.back()).empty())
             lines.emplace_back();
         lines.push_back("[" + std::string(section) + "]");
         lines.push_back(line);
         return;
     }
-    const size_t begin = static_cast<size_t>(header - lines.begin()) + 1;
+    const size_t begin = header + 1;
     size_t end = begin;
-    while (end < lines.size() && !header_name(lines[end]))
+    while (end < lines.size() && roles[end].kind != LineRole::header)
         ++end;
     for (size_t i = begin; i < end; ++i) {
-        if (active_key(lines[i]) == wanted) {
-            lines[i] = line;
+        if (roles[i].kind == LineRole::key && roles[i].name == wanted) {
+            // Same indentation as before; the old value's continuation lines go with it.
+            const std::string indent = lines[i].substr(0, lines[i].find_first_not_of(kWhitespace));
+            const size_t value_end = end_of_value(roles, i);
+            lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                        lines.begin() + static_cast<std::ptrdiff_t>(value_end));
+            lines[i] = indent + line;
             return;
         }
     }
-    const size_t at = insert_position(lines, begin, end, wanted);
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), line);
+    const size_t at = insert_position(lines, roles, begin, end, wanted);
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), indent_before(lines, at) + line);
 }
 
 }  // namespace
 
 std::string set_ini_values(std::string_view text, std::string_view section, const IniPairs& pairs) {
+    // A byte-order mark is not part of the first line (the parser skips it too).
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    const bool bom = text.starts_with(kBom);
+    if (bom)
+        text.remove_prefix(kBom.size());
     std::vector<std::string> lines = split_lines(text);
     for (const auto& [key, value] : pairs)
         set_value(lines, section, key, value);
-    std::string out;
+    std::string out(bom ? kBom : std::string_view{});
     out.reserve(text.size() + 64 * pairs.size());
     for (const auto& line : lines) {
         out += line;
