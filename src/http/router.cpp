@@ -1,4 +1,5 @@
-// Route table matching: splits paths into segments and matches them against parsed patterns.
+// Route table matching: splits paths into segments and matches them against parsed patterns,
+// in time linear in the path length (bounded {name:path} candidates, no copies while matching).
 #include "http/router.hpp"
 
 #include <algorithm>
@@ -14,42 +15,51 @@ struct Segment {
     std::string text;  // the literal, or the parameter name
 };
 
-using Parts = std::vector<std::string_view>;
+// A path cut into segments; every part and every run of parts is a view into `whole`, so a run
+// of segments is a substring of the path and never needs joining.
+struct Parts {
+    std::string_view whole;  // the path without its leading and one trailing slash
+    std::vector<std::string_view> list;
+
+    size_t size() const { return list.size(); }
+    std::string_view operator[](size_t i) const { return list[i]; }
+    // parts[begin..end) as one view (including the slashes between them).
+    std::string_view run(size_t begin, size_t end) const {
+        if (begin >= end)
+            return whole.substr(whole.size());
+        const char* first = list[begin].data();
+        const char* last = list[end - 1].data() + list[end - 1].size();
+        return {first, static_cast<size_t>(last - first)};
+    }
+};
 
 // Splits "/a/b/c" into {"a","b","c"}; "/" gives no parts. One trailing slash is ignored.
-Parts split_path(std::string_view path) {
+// Stops after max_parts + 1 parts (the caller refuses such paths).
+Parts split_path(std::string_view path, size_t max_parts) {
     Parts parts;
     if (!path.empty() && path.front() == '/')
         path.remove_prefix(1);
     if (!path.empty() && path.back() == '/')
         path.remove_suffix(1);
+    parts.whole = path;
     if (path.empty())
         return parts;
     for (;;) {
         const size_t slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos)
+        parts.list.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos || parts.list.size() > max_parts)
             break;
         path.remove_prefix(slash + 1);
     }
     return parts;
 }
 
-std::string join(const Parts& parts, size_t begin, size_t end) {
-    std::string out;
-    for (size_t i = begin; i < end; ++i) {
-        if (i != begin)
-            out.push_back('/');
-        out.append(parts[i]);
-    }
-    return out;
-}
-
 std::vector<Segment> parse_pattern(const std::string& pattern) {
     if (pattern.empty() || pattern.front() != '/')
         throw std::invalid_argument("route pattern must start with '/': " + pattern);
     std::vector<Segment> segments;
-    for (std::string_view part : split_path(pattern)) {
+    const Parts parts = split_path(pattern, pattern.size());
+    for (std::string_view part : parts.list) {
         Segment segment;
         if (part.size() >= 2 && part.front() == '{' && part.back() == '}') {
             std::string_view inner = part.substr(1, part.size() - 2);
@@ -80,45 +90,53 @@ std::vector<Segment> parse_pattern(const std::string& pattern) {
     return segments;
 }
 
-using Params = std::map<std::string, std::string>;
+// One matching attempt of a route against a path; values[i] is segment i's parameter value.
+struct Attempt {
+    const std::vector<Segment>& segments;
+    const Parts& parts;
+    const Router::Acceptor& accept;
+    const Router::Limits& limits;
+    std::vector<std::string_view> values;
 
-// Matches segments[si..] against parts[pi..], filling params; backtracks over {name:path}
-// lengths, shortest first, asking `accept` only about candidates whose remainder matches.
-bool match_from(const std::vector<Segment>& segments, size_t si, const Parts& parts, size_t pi,
-                const Router::Acceptor& accept, Params& params) {
-    if (si == segments.size())
-        return pi == parts.size();
-    const Segment& segment = segments[si];
-    switch (segment.kind) {
-        case SegmentKind::literal:
-            return pi < parts.size() && parts[pi] == segment.text &&
-                   match_from(segments, si + 1, parts, pi + 1, accept, params);
-        case SegmentKind::param:
-            if (pi >= parts.size() || parts[pi].empty())
-                return false;
-            if (!match_from(segments, si + 1, parts, pi + 1, accept, params))
-                return false;
-            params[segment.text] = std::string(parts[pi]);
-            return true;
-        case SegmentKind::rest:
-            params[segment.text] = join(parts, pi, parts.size());
-            return true;
-        case SegmentKind::path:
-            for (size_t end = pi + 1; end <= parts.size(); ++end) {
-                if (parts[end - 1].empty())
-                    return false;  // an empty segment cannot be part of a longer candidate
-                if (!match_from(segments, si + 1, parts, end, accept, params))
-                    continue;
-                std::string value = join(parts, pi, end);
-                if (accept && !accept(segment.text, value))
-                    continue;
-                params[segment.text] = std::move(value);
+    // Matches segments[si..] against parts[pi..]; backtracks over {name:path} lengths, shortest
+    // first, at most limits.path_param_segments of them and none longer than
+    // limits.path_param_bytes, asking `accept` only about candidates whose remainder matches.
+    bool match_from(size_t si, size_t pi) {
+        if (si == segments.size())
+            return pi == parts.size();
+        const Segment& segment = segments[si];
+        switch (segment.kind) {
+            case SegmentKind::literal:
+                return pi < parts.size() && parts[pi] == segment.text && match_from(si + 1, pi + 1);
+            case SegmentKind::param:
+                if (pi >= parts.size() || parts[pi].empty() || !match_from(si + 1, pi + 1))
+                    return false;
+                values[si] = parts[pi];
                 return true;
+            case SegmentKind::rest:
+                values[si] = parts.run(pi, parts.size());
+                return true;
+            case SegmentKind::path: {
+                const size_t last = std::min(parts.size(), pi + limits.path_param_segments);
+                for (size_t end = pi + 1; end <= last; ++end) {
+                    if (parts[end - 1].empty())
+                        return false;  // an empty segment cannot be part of a longer candidate
+                    const std::string_view value = parts.run(pi, end);
+                    if (value.size() > limits.path_param_bytes)
+                        return false;
+                    if (!match_from(si + 1, end))
+                        continue;
+                    if (accept && !accept(segment.text, value))
+                        continue;
+                    values[si] = value;
+                    return true;
+                }
+                return false;
             }
-            return false;
+        }
+        return false;
     }
-    return false;
-}
+};
 
 }  // namespace
 
@@ -142,13 +160,24 @@ Router::RouteId Router::add(std::vector<Method> methods, std::string pattern) {
     return routes_.size() - 1;
 }
 
+void Router::set_limits(Limits limits) {
+    limits_ = limits;
+}
+
+const Router::Limits& Router::limits() const {
+    return limits_;
+}
+
 Router::Lookup Router::find(Method method, std::string_view path, const Acceptor& accept) const {
     Lookup lookup;
-    const Parts parts = split_path(path);
+    const Parts parts = split_path(path, limits_.max_segments);
+    if (parts.size() > limits_.max_segments)
+        return lookup;
     for (size_t id = 0; id < routes_.size(); ++id) {
         const Route& route = routes_[id];
-        Params params;
-        if (!match_from(route.segments, 0, parts, 0, accept, params))
+        Attempt attempt{route.segments, parts, accept, limits_, {}};
+        attempt.values.resize(route.segments.size());
+        if (!attempt.match_from(0, 0))
             continue;
         lookup.path_matched = true;
         const auto& ms = route.methods;
@@ -156,7 +185,11 @@ Router::Lookup Router::find(Method method, std::string_view path, const Acceptor
             std::find(ms.begin(), ms.end(), method) != ms.end() ||
             (method == Method::head && std::find(ms.begin(), ms.end(), Method::get) != ms.end());
         if (allowed) {
-            lookup.match = Match{id, std::move(params)};
+            Match match{id, {}};
+            for (size_t i = 0; i < route.segments.size(); ++i)
+                if (route.segments[i].kind != SegmentKind::literal)
+                    match.params[route.segments[i].text] = std::string(attempt.values[i]);
+            lookup.match = std::move(match);
             return lookup;
         }
     }

@@ -169,6 +169,56 @@ TEST(Router, RejectsMalformedPatterns) {
     EXPECT_THROW(router.add({Method::get}, "/file.{ext}"), std::invalid_argument);
 }
 
+TEST(Router, PathParamValuesAreViewsIntoThePath) {
+    Router router;
+    router.add({Method::get}, "/{repo:path}/files/{rev}/{file:rest}");
+    const std::string path = "/g/r/files/tip/a//b/";
+    auto r = router.find(Method::get, path, [&](std::string_view, std::string_view value) {
+        EXPECT_GE(value.data(), path.data());
+        EXPECT_LE(value.data() + value.size(), path.data() + path.size());
+        return value == "g/r";
+    });
+    ASSERT_TRUE(r.match);
+    EXPECT_EQ(r.match->params.at("repo"), "g/r");
+    EXPECT_EQ(r.match->params.at("rev"), "tip");
+    EXPECT_EQ(r.match->params.at("file"), "a//b");
+    r = router.find(Method::get, "/g/r/files/tip");
+    ASSERT_TRUE(r.match);
+    EXPECT_EQ(r.match->params.at("file"), "");
+}
+
+TEST(Router, LimitsBoundTheWork) {
+    Router router;
+    router.add({Method::get}, "/{repo:path}/raw/{rev}/{file:rest}");
+    router.add({Method::get}, "/{all:rest}");
+    Router::Limits limits;
+    limits.max_segments = 20;
+    limits.path_param_segments = 4;
+    limits.path_param_bytes = 7;
+    router.set_limits(limits);
+    EXPECT_EQ(router.limits().path_param_segments, 4u);
+    std::vector<std::string> asked;
+    auto accept = [&](std::string_view, std::string_view value) {
+        asked.emplace_back(value);
+        return false;
+    };
+    // Candidates: at most 4 segments and 7 bytes.
+    auto r = router.find(Method::get, "/a/raw/b/raw/c/raw/d/raw/e", accept);
+    EXPECT_EQ(asked, (std::vector<std::string>{"a", "a/raw/b"}));
+    ASSERT_TRUE(r.match);
+    EXPECT_EQ(r.match->id, 1u);
+    asked.clear();
+    router.find(Method::get, "/a/b/c/d/e/raw/x/y", accept);
+    EXPECT_TRUE(asked.empty());  // a/b/c/d/e has 5 segments
+    // 20 segments match; 21 match no route at all.
+    std::string path;
+    for (int i = 0; i < 20; ++i)
+        path += "/s";
+    EXPECT_TRUE(router.find(Method::get, path).match);
+    EXPECT_FALSE(router.find(Method::get, path + "/s").path_matched);
+    EXPECT_TRUE(router.find(Method::get, path + "/").match);
+}
+
 TEST(Router, MoveKeepsRoutes) {
     Router router;
     router.add({Method::get}, "/a");

@@ -61,17 +61,15 @@ Result<bool> repository_exists(App& app, std::string_view name) {
     return row->has_value();
 }
 
-Result<std::vector<std::string>> existing_names(App& app, const std::vector<std::string>& names,
-                                                bool group) {
+Result<ExistingNames> existing_names(App& app, const std::vector<std::string>& names) {
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
     store::Repositories repos(*conn);
-    if (group)
-        return repos.existing_group_names(names);
-    auto found = repos.existing_names(names);
+    auto found = repos.existing_repo_and_group_names(names);
     if (!found)
         return fail(std::move(found.error()));
+    ExistingNames out{std::move(found->repos), std::move(found->groups)};
     for (const auto& name : names) {
         if (!permanent_id(name))
             continue;
@@ -79,9 +77,9 @@ Result<std::vector<std::string>> existing_names(App& app, const std::vector<std:
         if (!row)
             return fail(std::move(row.error()));
         if (*row)
-            found->push_back(name);
+            out.repos.push_back(name);
     }
-    return found;
+    return out;
 }
 
 Result<RepoInfo> authorize_repository(App& app, const AuthUser& user, std::string_view name,

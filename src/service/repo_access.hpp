@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "perm/levels.hpp"
@@ -36,11 +37,14 @@ struct RepoInfo {
 // Also true for Kallithea's permanent form "_<repo_id>".
 Result<bool> repository_exists(App& app, std::string_view name);
 
-// Which of names are repositories (group = false) or repository groups (group = true), in one
-// query: for URL parsing, where each prefix of a path may name one. Permanent "_<repo_id>" names
-// count as repositories when that id exists.
-Result<std::vector<std::string>> existing_names(App& app, const std::vector<std::string>& names,
-                                                bool group);
+// Which of names are repositories and which repository groups, in one query: for URL parsing,
+// where each prefix of a path may name one. Permanent "_<repo_id>" names count as repositories
+// when that id exists (one more query each).
+struct ExistingNames {
+    std::vector<std::string> repos;
+    std::vector<std::string> groups;
+};
+Result<ExistingNames> existing_names(App& app, const std::vector<std::string>& names);
 
 // Loads the repository and the user's effective level on it. Errc::not_found when it does not
 // exist or the user may not read it (the two look the same); Errc::forbidden when the user may

@@ -62,6 +62,25 @@ Status check_repo_path(std::string_view name, std::string_view what) {
     return ok();
 }
 
+bool plausible_url_name(std::string_view name) {
+    if (name.empty() || name.size() > kMaxUrlNameBytes)
+        return false;
+    if (name.front() == '_')
+        return name.size() >= 2 &&
+               name.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    size_t segments = 0;
+    for (;;) {
+        const size_t slash = name.find('/');
+        const std::string_view segment = name.substr(0, slash);
+        if (segment.empty() || segment == "." || segment == ".." ||
+            ++segments > kMaxUrlNameSegments)
+            return false;
+        if (slash == std::string_view::npos)
+            return true;
+        name.remove_prefix(slash + 1);
+    }
+}
+
 std::vector<std::string> parent_groups(std::string_view name) {
     std::vector<std::string> out;
     for (size_t slash = name.find('/'); slash != std::string_view::npos;

@@ -13,6 +13,10 @@
 namespace kallithea::service {
 
 inline constexpr size_t kMaxRepoNameLength = 255;  // repositories.repo_name is VARCHAR(255)
+// Bounds on the names a URL can hold, for route matching: 255 characters of up to 4 bytes each
+// (a database Kallithea filled may count characters, not bytes), and so at most 128 segments.
+inline constexpr size_t kMaxUrlNameBytes = 4 * kMaxRepoNameLength;
+inline constexpr size_t kMaxUrlNameSegments = (kMaxRepoNameLength + 1) / 2;
 
 // Checks the syntax of a full repository (or group) path: not empty, at most 255 bytes, no
 // leading or trailing '/', no empty segment, no segment starting with '.' (so no "." or "..")
@@ -22,6 +26,13 @@ inline constexpr size_t kMaxRepoNameLength = 255;  // repositories.repo_name is 
 // Errc::invalid_argument with a message naming the problem ("Repository name ... is not
 // allowed: ..."); `what` is the noun used in it ("Repository", "Repository group").
 Status check_repo_path(std::string_view name, std::string_view what = "Repository");
+
+// True when a URL could name a repository or group by `name`, judged by shape alone (never by
+// what exists, so that answers do not reveal names): at most kMaxUrlNameBytes bytes and
+// kMaxUrlNameSegments segments, no empty, "." or ".." segment, and a first segment not starting
+// with '_' unless the whole name is a permanent "_<repo_id>". Looser than check_repo_path, so
+// names an older Kallithea accepted stay reachable.
+bool plausible_url_name(std::string_view name);
 
 // "a/b/c" -> {"a", "a/b"}: the groups a repository at that path lives in, outermost first.
 std::vector<std::string> parent_groups(std::string_view name);

@@ -44,6 +44,27 @@ TEST(RepoNames, ParentGroups) {
     EXPECT_EQ(last_segment("c"), "c");
 }
 
+TEST(RepoNames, PlausibleUrlNames) {
+    EXPECT_TRUE(plausible_url_name("repo"));
+    EXPECT_TRUE(plausible_url_name("group/sub/repo"));
+    EXPECT_TRUE(plausible_url_name(".hidden/x"));  // an older Kallithea may have made it
+    EXPECT_TRUE(plausible_url_name("_42"));        // permanent URL
+    EXPECT_FALSE(plausible_url_name(""));
+    EXPECT_FALSE(plausible_url_name("_admin"));
+    EXPECT_FALSE(plausible_url_name("_42/files"));
+    EXPECT_FALSE(plausible_url_name("_"));
+    EXPECT_FALSE(plausible_url_name("a//b"));
+    EXPECT_FALSE(plausible_url_name("a/../b"));
+    EXPECT_FALSE(plausible_url_name("a/."));
+    EXPECT_FALSE(plausible_url_name(std::string(kMaxUrlNameBytes + 1, 'a')));
+    EXPECT_TRUE(plausible_url_name(std::string(kMaxUrlNameBytes, 'a')));
+    std::string deep = "a";
+    for (size_t i = 1; i < kMaxUrlNameSegments; ++i)
+        deep += "/a";
+    EXPECT_TRUE(plausible_url_name(deep));
+    EXPECT_FALSE(plausible_url_name(deep + "/a"));
+}
+
 TEST(RepoNames, BackupNamesRoundTrip) {
     using namespace std::chrono;
     const auto when =

@@ -1,4 +1,6 @@
 // Tests of creating and removing repository and repository group rows, on SQLite and PostgreSQL.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "store/journal.hpp"
@@ -67,6 +69,19 @@ TEST_P(RepoRowsTest, CreatesGroupsAndRepositories) {
     auto none = repos.listing(default_id());
     ASSERT_TRUE(none);
     EXPECT_TRUE(none->empty());
+
+    // URL parsing asks about every prefix of a path at once, repositories and groups together.
+    const std::vector<std::string> prefixes = {"Team", "Team/sub", "Team/sub/tool",
+                                               "Team/sub/tool/files", "nope"};
+    auto existing = repos.existing_repo_and_group_names(prefixes);
+    ASSERT_TRUE(existing) << existing.error().detail;
+    EXPECT_EQ(existing->repos, std::vector<std::string>{"Team/sub/tool"});
+    auto groups_found = existing->groups;
+    std::sort(groups_found.begin(), groups_found.end());
+    EXPECT_EQ(groups_found, (std::vector<std::string>{"Team", "Team/sub"}));
+    auto nothing = repos.existing_repo_and_group_names({});
+    ASSERT_TRUE(nothing);
+    EXPECT_TRUE(nothing->repos.empty() && nothing->groups.empty());
 }
 
 TEST_P(RepoRowsTest, RemoveDeletesDependentsAndKeepsJournal) {

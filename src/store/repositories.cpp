@@ -146,41 +146,29 @@ Result<std::optional<RepoRow>> Repositories::by_name_ci(std::string_view repo_na
                                     repo_name, repo_name));
 }
 
-namespace {
-
-// The values of column in table among names: SELECT column FROM table WHERE column IN (...).
-Result<std::vector<std::string>> existing_among(db::Connection& conn, std::string_view table,
-                                                std::string_view column,
-                                                std::span<const std::string> names) {
-    std::vector<std::string> out;
+Result<Repositories::ExistingNames> Repositories::existing_repo_and_group_names(
+    std::span<const std::string> names) {
+    ExistingNames out;
     if (names.empty())
         return out;
-    std::string sql = "SELECT " + std::string(column) + " FROM " + std::string(table) + " WHERE " +
-                      std::string(column) + " IN (";
+    std::string list;
     std::vector<db::Param> params;
-    params.reserve(names.size());
+    params.reserve(2 * names.size());
     for (size_t i = 0; i < names.size(); ++i) {
-        sql += i ? ", ?" : "?";
+        list += i ? ", ?" : "?";
         params.emplace_back(names[i]);
     }
-    sql += ")";
-    auto rows = conn.query_params(sql, params);
+    for (const auto& name : names)
+        params.emplace_back(name);
+    const std::string sql = "SELECT 'r', repo_name FROM repositories WHERE repo_name IN (" + list +
+                            ") UNION ALL SELECT 'g', group_name FROM groups WHERE group_name IN (" +
+                            list + ")";
+    auto rows = conn_.query_params(sql, params);
     if (!rows)
         return fail(std::move(rows.error()));
     for (const auto& row : *rows)
-        out.push_back(row.text(0));
+        (row.text(0) == "r" ? out.repos : out.groups).push_back(row.text(1));
     return out;
-}
-
-}  // namespace
-
-Result<std::vector<std::string>> Repositories::existing_names(std::span<const std::string> names) {
-    return existing_among(conn_, "repositories", "repo_name", names);
-}
-
-Result<std::vector<std::string>> Repositories::existing_group_names(
-    std::span<const std::string> names) {
-    return existing_among(conn_, "groups", "group_name", names);
 }
 
 Result<std::vector<std::string>> Repositories::all_names() {

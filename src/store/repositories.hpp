@@ -88,9 +88,13 @@ public:
     Result<std::optional<RepoRow>> by_name_ci(std::string_view repo_name);
     // Every repository name, sorted.
     Result<std::vector<std::string>> all_names();
-    // Which of names are repositories / repository groups (one query).
-    Result<std::vector<std::string>> existing_names(std::span<const std::string> names);
-    Result<std::vector<std::string>> existing_group_names(std::span<const std::string> names);
+    // Which of names are repositories and which repository groups, in one query (for URL
+    // parsing: every prefix of a path that may name one is asked about at once).
+    struct ExistingNames {
+        std::vector<std::string> repos;
+        std::vector<std::string> groups;
+    };
+    Result<ExistingNames> existing_repo_and_group_names(std::span<const std::string> names);
     // All repositories (or those owned by `owner_id`) with owner names, by lower-cased name.
     Result<std::vector<RepoListingRow>> listing(std::optional<int64_t> owner_id);
 

@@ -1,6 +1,8 @@
 // The route table of the web pages (Kallithea's URLs).
 #include "web/routes.hpp"
 
+#include "service/repo_names.hpp"
+
 namespace kallithea::web {
 
 using M = http::Method;
@@ -95,7 +97,7 @@ std::vector<RouteDef> build_table() {
         {{M::get, M::head}, "/{repo:path}/archive/{fname}", Need::repo_read, download_archive},
         {{M::get, M::head}, "/{repo:path}/refs-data", Need::repo_read, show_refs_data},
         {{M::get, M::head}, "/{repo:path}", Need::repo_read, show_summary, true},
-        {{M::get, M::head}, "/{group:path}", Need::site_read, show_group},
+        {{M::get, M::head}, "/{group:path}", Need::group_read, show_group},
 #ifdef KALLITHEA_TEST_ROUTES
         {{M::get}, "/_admin/_test/throw", Need::nothing, test_throw},
         {{M::get}, "/_admin/_test/stream", Need::nothing, test_stream},
@@ -112,6 +114,17 @@ std::vector<RouteDef> build_table() {
 const std::vector<RouteDef>& route_table() {
     static const std::vector<RouteDef> table = build_table();
     return table;
+}
+
+http::Router make_router() {
+    http::Router router;
+    http::Router::Limits limits;
+    limits.path_param_segments = service::kMaxUrlNameSegments;
+    limits.path_param_bytes = service::kMaxUrlNameBytes;
+    router.set_limits(limits);
+    for (const auto& route : route_table())
+        router.add(route.methods, route.pattern);
+    return router;
 }
 
 }  // namespace kallithea::web

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/router.hpp"
 #include "web/context.hpp"
 
 namespace kallithea::web {
@@ -37,6 +38,9 @@ struct RouteDef {
 };
 
 const std::vector<RouteDef>& route_table();
+// A router holding route_table() in order (route ids are table indices), its {repo:path} and
+// {group:path} candidates bounded by the longest name a URL can hold (service/repo_names.hpp).
+http::Router make_router();
 
 // The route tables of the administration areas, one per file; route_table() puts them before
 // the repository pages (whose /{repo:path} patterns would otherwise swallow them).

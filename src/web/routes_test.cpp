@@ -6,8 +6,11 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
+
+#include "service/repo_names.hpp"
 
 using namespace kallithea::web;
 
@@ -53,4 +56,62 @@ TEST(Routes, FuzzCopyOfTheTableIsCurrent) {
     const std::string actual((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
     EXPECT_EQ(actual, expected) << "refresh with KALLITHEA_UPDATE_FUZZ_ROUTES=1 ctest -R FuzzCopy";
+}
+
+namespace {
+
+// How often matching `path` asks about a repository or group name, none of which exist.
+size_t candidates_asked(const kallithea::http::Router& router, kallithea::http::Method method,
+                        const std::string& path) {
+    size_t asked = 0;
+    auto lookup = router.find(method, path, [&](std::string_view, std::string_view value) {
+        ++asked;
+        EXPECT_LE(value.size(), kallithea::service::kMaxUrlNameBytes);
+        return false;
+    });
+    EXPECT_FALSE(lookup.match);
+    return asked;
+}
+
+std::string repeated(std::string_view head, std::string_view piece, size_t times) {
+    std::string out(head);
+    for (size_t i = 0; i < times; ++i)
+        out += piece;
+    return out;
+}
+
+}  // namespace
+
+// The attack paths (/x + /files/x x 2000, /x + /raw/x x 6000) asked about one candidate
+// per repetition, each costing a query: the work must not grow with the path.
+TEST(Routes, NameCandidatesPerRequestAreBounded) {
+    using kallithea::http::Method;
+    const kallithea::http::Router router = make_router();
+    const size_t bound = route_table().size() * kallithea::service::kMaxUrlNameSegments;
+    // Under the 512-segment cap: as many candidates for 250 repetitions as for 150.
+    for (std::string_view piece : {"/files/x", "/raw/x", "/x/x"}) {
+        const size_t small = candidates_asked(router, Method::get, repeated("/x", piece, 150));
+        const size_t large = candidates_asked(router, Method::get, repeated("/x", piece, 250));
+        EXPECT_EQ(small, large) << piece;
+        EXPECT_LE(large, bound) << piece;
+        EXPECT_LE(candidates_asked(router, Method::post, repeated("/x", piece, 250)), bound);
+    }
+    // Long segments: each candidate is at most 1 KiB.
+    const std::string segment = "/" + std::string(100, 'x');
+    EXPECT_LE(candidates_asked(router, Method::get, repeated("", segment + "/files", 250)), bound);
+    // The paths have more than 512 segments: they match nothing, without asking.
+    EXPECT_EQ(candidates_asked(router, Method::get, repeated("/x", "/files/x", 2000)), 0u);
+    EXPECT_EQ(candidates_asked(router, Method::get, repeated("/x", "/raw/x", 6000)), 0u);
+}
+
+TEST(Routes, LongNamesStillMatch) {
+    const kallithea::http::Router router = make_router();
+    std::string name = repeated("g", "/g", 40) + "/repo";
+    auto lookup = router.find(kallithea::http::Method::get, "/" + name + "/files/tip/a/b",
+                              [&](std::string_view param, std::string_view value) {
+                                  return param == "repo" && value == name;
+                              });
+    ASSERT_TRUE(lookup.match);
+    EXPECT_EQ(lookup.match->params.at("repo"), name);
+    EXPECT_EQ(lookup.match->params.at("path"), "a/b");
 }

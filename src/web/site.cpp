@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "perm/levels.hpp"
 #include "service/permissions.hpp"
 #include "service/repo_access.hpp"
+#include "service/repo_names.hpp"
 #include "service/repo_state.hpp"
 #include "web/routes.hpp"
 
@@ -69,16 +71,15 @@ std::optional<perm::Level> repo_need(Need need) {
     }
 }
 
-// The page for a refused object permission: 404 when missing or unreadable, 403 (or login for
-// anonymous visitors) when not enough, 503 on database trouble.
+// The page for a refused object permission: anonymous visitors are sent to log in (as for a
+// name that does not exist, see Site::handle); users get 404 when it is missing or unreadable,
+// 403 when their level is not enough; 503 on database trouble.
 http::Response refusal(const Ctx& ctx, const Site& site, const Error& error,
                        std::string_view what) {
-    if (error.code == Errc::not_found)
-        return site.error_page(404, ctx.req.request_id);
-    if (error.code == Errc::forbidden) {
+    if (error.code == Errc::not_found || error.code == Errc::forbidden) {
         if (!ctx.session.user.authenticated())
             return redirect_to_login(ctx.req);
-        return site.error_page(403, ctx.req.request_id);
+        return site.error_page(error.code == Errc::not_found ? 404 : 403, ctx.req.request_id);
     }
     log::error("request {}: {}: {} ({})", ctx.req.request_id, what, error.message, error.detail);
     return site.error_page(503, ctx.req.request_id);
@@ -157,8 +158,7 @@ std::string session_cookie_value(const http::Request& request, const std::string
 }
 
 Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
-    for (const auto& route : route_table())
-        router_.add(route.methods, route.pattern);
+    router_ = make_router();
     // `page_cache.size_mb` (our addition; 0 disables): rendered repository pages kept in memory.
     size_t megabytes = 64;
     const auto& ini = app_->config().app;
@@ -174,42 +174,67 @@ Site::Site(std::shared_ptr<service::App> app) : app_(std::move(app)) {
 
 namespace {
 
-// The segments of a request path, for naming repositories and groups in it.
-struct PathNames {
-    std::vector<std::string_view> parts;
+// Whether {repo:path} and {group:path} candidates name existing repositories and groups. The
+// first time a candidate starting at some offset of the path is asked about, every run of
+// segments from there that could be a name is looked up in one query (repositories and groups
+// together); every route asks about the same start, so a request makes one query.
+class NameLookup {
+public:
+    explicit NameLookup(service::App& app, std::string_view path) : app_(app), path_(path) {}
 
-    // Every run of segments that starts where value does (value itself included), shortest
-    // first, up to kMaxDepth segments; just value when it is not such a run.
-    std::vector<std::string> runs_like(std::string_view value) const {
-        constexpr size_t kMaxDepth = 16;
-        for (size_t start = 0; start < parts.size(); ++start) {
-            std::string run;
-            std::vector<std::string> out;
-            bool matched = false;
-            for (size_t end = start; end < parts.size() && end - start < kMaxDepth; ++end) {
-                if (end > start)
-                    run += '/';
-                run += parts[end];
-                out.push_back(run);
-                matched = matched || run == value;
-            }
-            if (matched)
-                return out;
-        }
-        return {std::string(value)};
+    // `value` is a substring of the path (Router::Acceptor).
+    bool operator()(std::string_view param, std::string_view value) {
+        if (param != "repo" && param != "group")
+            return true;
+        const size_t start = static_cast<size_t>(value.data() - path_.data());
+        auto batch = std::find_if(batches_.begin(), batches_.end(),
+                                  [&](const Batch& b) { return b.start == start; });
+        if (batch == batches_.end())
+            batch = batches_.insert(batches_.end(), load(start));
+        const auto& names = param == "group" ? batch->found.groups : batch->found.repos;
+        return std::find(names.begin(), names.end(), value) != names.end();
     }
+    // True when a lookup failed (the database is unreachable): "no such name" is not known.
+    bool failed() const { return failed_; }
+
+private:
+    struct Batch {
+        size_t start = 0;
+        service::ExistingNames found;
+    };
+
+    // Every plausible name that starts at path_[start], at most kMaxUrlNameSegments of them.
+    Batch load(size_t start) {
+        std::vector<std::string> runs;
+        const std::string_view rest = path_.substr(start);
+        for (size_t end = rest.find('/'); runs.size() < service::kMaxUrlNameSegments;
+             end = rest.find('/', end + 1)) {
+            const std::string_view run = rest.substr(0, end);
+            if (run.size() > service::kMaxUrlNameBytes)
+                break;
+            if (service::plausible_url_name(run))
+                runs.emplace_back(run);
+            if (end == std::string_view::npos)
+                break;
+        }
+        Batch batch{start, {}};
+        auto found = service::existing_names(app_, runs);
+        if (found)
+            batch.found = std::move(*found);
+        else
+            failed_ = true;
+        return batch;
+    }
+
+    service::App& app_;
+    std::string_view path_;
+    std::vector<Batch> batches_;
+    bool failed_ = false;
 };
 
-PathNames path_names(std::string_view path) {
-    PathNames out;
-    while (!path.empty() && path.front() == '/')
-        path.remove_prefix(1);
-    while (!path.empty()) {
-        const size_t slash = path.find('/');
-        out.parts.push_back(path.substr(0, slash));
-        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-    }
-    return out;
+// Judges {repo:path} and {group:path} candidates by shape alone (Router::Acceptor).
+bool plausible_name(std::string_view param, std::string_view value) {
+    return (param != "repo" && param != "group") || service::plausible_url_name(value);
 }
 
 }  // namespace
@@ -229,32 +254,14 @@ http::Response Site::error_page(int status, const std::string& request_id) const
 }
 
 http::Response Site::handle(http::Request& request) {
-    // {repo:path} and {group:path} take the shortest prefix naming an existing one.
-    // {repo:path} and {group:path} candidates are runs of path segments: the first time one is
-    // asked about, every run from the same first segment is looked up in one query.
-    service::App& app = *app_;
-    const PathNames names = path_names(request.path);
-    std::vector<std::pair<std::string, bool>> known[2];  // [repo, group]: name -> exists
-    const auto lookup = router_.find(
-        request.method, request.path, [&](std::string_view param, std::string_view value) {
-            if (param != "repo" && param != "group")
-                return true;
-            auto& memo = known[param == "group" ? 1 : 0];
-            for (const auto& [name, exists] : memo)
-                if (name == value)
-                    return exists;
-            std::vector<std::string> batch = names.runs_like(value);
-            auto found = service::existing_names(app, batch, param == "group");
-            for (auto& name : batch) {
-                const bool exists =
-                    found && std::find(found->begin(), found->end(), name) != found->end();
-                memo.emplace_back(std::move(name), exists);
-            }
-            for (const auto& [name, exists] : memo)
-                if (name == value)
-                    return exists;
-            return false;
-        });
+    // Method and shape first, existence second: whether an address answers 405, or names a
+    // repository or group page at all, never depends on which names exist. {repo:path} and
+    // {group:path} then take the shortest prefix naming an existing one.
+    const auto shape = router_.find(request.method, request.path, plausible_name);
+    NameLookup existing(*app_, request.path);
+    http::Router::Lookup lookup;
+    if (shape.match)
+        lookup = router_.find(request.method, request.path, std::ref(existing));
     if (!lookup.match) {
         // With anonymous access off, strangers learn nothing about what exists: every address
         // but the login page sends them to log in.
@@ -262,10 +269,20 @@ http::Response Site::handle(http::Request& request) {
             *app_, session_cookie_value(request, app_->config().session_key));
         if (session && session->user.nobody())
             return redirect_to_login(request);
-        http::Response response = error_page(lookup.path_matched ? 405 : 404, request.request_id);
-        if (lookup.path_matched)
-            response.headers.set("Allow", "GET, HEAD, POST");
-        return response;
+        if (!shape.match) {
+            http::Response response =
+                error_page(shape.path_matched ? 405 : 404, request.request_id);
+            if (shape.path_matched)
+                response.headers.set("Allow", "GET, HEAD, POST");
+            return response;
+        }
+        if (!session || existing.failed())
+            return error_page(503, request.request_id);
+        // A repository or group page whose name does not exist: anonymous visitors are sent to
+        // log in, as for a private one, so that the answer does not tell which names exist.
+        if (!session->user.authenticated())
+            return redirect_to_login(request);
+        return error_page(404, request.request_id);
     }
     const RouteDef& route = route_table()[lookup.match->id];
     const config::AppConfig& config = app_->config();
@@ -304,6 +321,10 @@ http::Response Site::handle(http::Request& request) {
         }
     }
 
+    // Permission before the CSRF check, so that a private repository and a missing one look
+    // the same to a user without access whatever they send.
+    if (auto refused = gate(ctx, route.need, *this))
+        return std::move(*refused);
     if (request.method == http::Method::post) {
         auto body = request.read_body(kMaxFormBytes);
         if (!body)
@@ -320,8 +341,6 @@ http::Response Site::handle(http::Request& request) {
             }
         }
     }
-    if (auto refused = gate(ctx, route.need, *this))
-        return std::move(*refused);
     // Cached repository pages: the gate above has run (permissions are never cached).
     std::string cache_key;
     if (route.cached && ctx.repo && request.method == http::Method::get && cache_->enabled() &&
