@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <vector>
 
 #include <fmt/format.h>
@@ -41,10 +42,64 @@ std::string account_key(std::string_view account) {
     return out;
 }
 
+// The 16-bit groups of an IPv6 address ("::" expanded; an embedded IPv4 tail counts as two);
+// fewer than 8 when it is not one.
+std::vector<unsigned> ipv6_groups(std::string_view text) {
+    std::vector<unsigned> head, tail;
+    std::vector<unsigned>* out = &head;
+    size_t i = 0;
+    if (text.starts_with("::")) {
+        out = &tail;
+        i = 2;
+    }
+    while (i < text.size()) {
+        const size_t end = std::min(text.find(':', i), text.size());
+        const std::string_view part = text.substr(i, end - i);
+        if (part.find('.') != std::string_view::npos) {  // a.b.c.d at the end
+            unsigned a = 0, b = 0, c = 0, d = 0;
+            if (std::sscanf(std::string(part).c_str(), "%3u.%3u.%3u.%3u", &a, &b, &c, &d) != 4)
+                return {};
+            out->push_back((a << 8) | b);
+            out->push_back((c << 8) | d);
+            break;
+        }
+        unsigned value = 0;
+        const auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), value, 16);
+        if (part.empty() || part.size() > 4 || ec != std::errc() || p != part.data() + part.size())
+            return {};
+        out->push_back(value);
+        i = end + 1;
+        if (text.substr(end).starts_with("::")) {
+            if (out == &tail)
+                return {};
+            out = &tail;
+            i = end + 2;
+        }
+    }
+    if (head.size() + tail.size() > 8 || (out == &head && head.size() != 8))
+        return {};
+    head.resize(8 - tail.size(), 0);
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+}
+
+// Whoever has one IPv6 address usually has its whole /64: that prefix is the address's key.
+// IPv4 (also IPv4-mapped IPv6) and anything else stay as they are.
+std::string address_key(std::string_view address) {
+    if (address.find(':') == std::string_view::npos)
+        return std::string(address);
+    const std::vector<unsigned> g = ipv6_groups(address.substr(0, address.find('%')));
+    if (g.size() != 8)
+        return std::string(address);
+    if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff)
+        return fmt::format("{}.{}.{}.{}", g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255);
+    return fmt::format("{:x}:{:x}:{:x}:{:x}::/64", g[0], g[1], g[2], g[3]);
+}
+
 std::string pair_key(std::string_view account, std::string_view address) {
     std::string key = account_key(account);
     key += '\n';
-    key += address;
+    key += address_key(address);
     return key;
 }
 
@@ -107,7 +162,7 @@ int64_t LoginThrottle::wait_seconds(std::string_view account, std::string_view a
         return 0;
     std::lock_guard lock(mutex_);
     const int64_t ms = std::max(remaining_ms(pairs_, pair_key(account, address), now),
-                                remaining_ms(addresses_, std::string(address), now));
+                                remaining_ms(addresses_, address_key(address), now));
     return (ms + 999) / 1000;
 }
 
@@ -161,7 +216,7 @@ void LoginThrottle::record_failure(std::string_view account, std::string_view ad
         return;
     std::lock_guard lock(mutex_);
     fail_in(pairs_, pair_key(account, address), rules_.pair_free, now);
-    fail_in(addresses_, std::string(address), rules_.address_free, now);
+    fail_in(addresses_, address_key(address), rules_.address_free, now);
 }
 
 void LoginThrottle::record_success(std::string_view account, std::string_view address) {

@@ -73,6 +73,20 @@ TEST(LoginThrottle, AnAddressTryingManyAccountsIsCapped) {
     EXPECT_EQ(throttle.wait_seconds("someone-else", "10.0.0.2", t0), 0);
 }
 
+TEST(LoginThrottle, AnIpv6Slash64CountsAsOneAddress) {
+    LoginThrottle throttle(small_rules());
+    throttle.record_failure("bob", "2001:db8:1:2::1", t0);
+    throttle.record_failure("bob", "2001:db8:1:2:ffff::9", t0);
+    throttle.record_failure("bob", "2001:0db8:0001:0002:0:0:0:abcd", t0);
+    EXPECT_GT(throttle.wait_seconds("bob", "2001:db8:1:2::77", t0), 0);
+    EXPECT_EQ(throttle.wait_seconds("bob", "2001:db8:1:3::1", t0), 0);
+    // IPv4-mapped addresses are their IPv4 address
+    for (int i = 0; i < 3; ++i)
+        throttle.record_failure("bob", "::ffff:10.0.0.9", t0);
+    EXPECT_GT(throttle.wait_seconds("bob", "10.0.0.9", t0), 0);
+    EXPECT_EQ(throttle.wait_seconds("bob", "10.0.0.8", t0), 0);
+}
+
 TEST(LoginThrottle, SuccessClearsThePairButNotTheAddress) {
     LoginThrottleRules rules = small_rules();
     rules.address_free = 5;
