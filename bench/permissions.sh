@@ -81,9 +81,12 @@ instance() {
     local pid=$!
     PIDS+=("$pid")
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/_admin/login" && break; sleep 0.1; done
-    local cookie
-    cookie=$(curl -s -o /dev/null -D - -d username=bench -d password=benchpass1 \
-        "http://127.0.0.1:$port/_admin/login" | awk 'tolower($1)=="set-cookie:"{print $2}' | sed 's/;$//' | head -1)
+    local cookie token
+    # The login form's CSRF token belongs to its pre-login cookie.
+    token=$(curl -s -c "$dir/prelogin.jar" "http://127.0.0.1:$port/_admin/login" |
+        sed -n 's/.*name="_session_csrf_secret_token" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    cookie=$(curl -s -o /dev/null -D - -b "$dir/prelogin.jar" -d username=bench -d password=benchpass1 \
+        -d "_session_csrf_secret_token=$token" "http://127.0.0.1:$port/_admin/login" | awk 'tolower($1)=="set-cookie:"{print $2}' | sed 's/;$//' | head -1)
     [ -n "$cookie" ] || { echo "login as bench failed on $name" >&2; exit 1; }
     printf -v "${name}_PORT" %s "$port"
     printf -v "${name}_PID" %s "$pid"

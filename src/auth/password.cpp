@@ -57,6 +57,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 }
 
 Result<std::string> hash_password(std::string_view password) {
+    // crypt_r stops at a NUL: "a\0b" would hash as "a".
+    if (password.find('\0') != std::string_view::npos)
+        return fail(Errc::invalid_argument, "Passwords must not contain NUL characters");
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
     if (crypt_gensalt_rn("$2b$", kBcryptCost, nullptr, 0, salt, sizeof salt) == nullptr)
         return fail(Errc::internal, "cannot hash password", "crypt_gensalt_rn failed");
@@ -67,6 +70,9 @@ Result<std::string> hash_password(std::string_view password) {
 }
 
 bool verify_password(std::string_view password, std::string_view hash) {
+    // No password we store can contain NUL, and crypt_r would ignore everything after one.
+    if (password.find('\0') != std::string_view::npos)
+        return false;
     if (is_bcrypt(hash)) {
         // libxcrypt does not take $2y$; it is the same algorithm as $2b$.
         std::string setting(hash);

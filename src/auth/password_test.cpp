@@ -1,6 +1,8 @@
 // Tests bcrypt hashing/verification and Kallithea's legacy SHA-256 hashes.
 #include "auth/password.hpp"
 
+#include <string_view>
+
 #include <gtest/gtest.h>
 
 using kallithea::auth::hash_password;
@@ -39,4 +41,16 @@ TEST(Password, UnknownFormatsNeverVerify) {
     EXPECT_FALSE(verify_password("x", ""));
     EXPECT_FALSE(verify_password("x", "x"));
     EXPECT_FALSE(verify_password("x", "$1$abc$def"));
+}
+
+TEST(Password, NulIsRefused) {
+    using namespace std::string_view_literals;
+    auto made = hash_password("bobpw12345");
+    ASSERT_TRUE(made.has_value());
+    // crypt_r would stop at the NUL and accept this.
+    EXPECT_FALSE(verify_password("bobpw12345\0junk"sv, *made));
+    EXPECT_TRUE(verify_password("bobpw12345"sv, *made));
+    auto nul = hash_password("\0abcdefgh"sv);
+    ASSERT_FALSE(nul.has_value());
+    EXPECT_EQ(nul.error().code, kallithea::Errc::invalid_argument);
 }

@@ -138,6 +138,8 @@ Response Response::text(int status, std::string body, std::string content_type) 
     Response r;
     r.status = status;
     r.headers.add("Content-Type", std::move(content_type));
+    // Browsers must take the type as given (JSON, feeds, plain text are never run as HTML).
+    r.headers.add("X-Content-Type-Options", "nosniff");
     r.body = std::move(body);
     return r;
 }

@@ -2,6 +2,7 @@
 #include "service/accounts.hpp"
 
 #include "service/auth_user_row.hpp"
+#include "service/login_throttle.hpp"
 #include "service/permissions.hpp"
 
 #include "auth/password.hpp"
@@ -44,6 +45,10 @@ Result<Session> anonymous_session(App& app) {
 
 Result<Session> login(App& app, std::string_view identity, std::string_view password, bool remember,
                       std::string_view client_ip) {
+    // Refused during a delay after repeated failures, even with the right password.
+    LoginThrottle& throttle = login_throttle(app);
+    if (const int64_t wait = throttle.wait_seconds(identity, client_ip); wait > 0)
+        return fail(LoginThrottle::refusal(wait));
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
@@ -57,8 +62,11 @@ Result<Session> login(App& app, std::string_view identity, std::string_view pass
                           (!user->extern_type || *user->extern_type == "internal");
     const bool verified =
         auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
-    if (!eligible || !verified)
+    if (!eligible || !verified) {
+        throttle.record_failure(identity, client_ip);
         return fail(Errc::unauthorized, std::string(kLoginFailed));
+    }
+    throttle.record_success(identity, client_ip);
     auto ip_ok = ip_allowed(app, user->user_id, client_ip);
     if (!ip_ok)
         return fail(std::move(ip_ok.error()));

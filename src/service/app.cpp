@@ -6,6 +6,7 @@
 
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
+#include "service/login_throttle.hpp"
 #include "store/settings.hpp"
 #include "store/ui.hpp"
 #include "store/users.hpp"
@@ -56,6 +57,8 @@ App::App(config::AppConfig config, std::shared_ptr<db::Pool> pool)
 App::~App() = default;
 
 Result<std::shared_ptr<App>> App::open(const config::AppConfig& config) {
+    if (auto rules = LoginThrottleRules::from_ini(config.app); !rules)
+        return fail(std::move(rules.error()));
     auto pool = db::Pool::open(config.db, static_cast<size_t>(config.threads) + 4);
     if (!pool)
         return fail(std::move(pool.error()));

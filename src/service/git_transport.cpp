@@ -14,6 +14,7 @@
 #include "db/pool.hpp"
 #include "service/accounts.hpp"
 #include "service/git_push.hpp"
+#include "service/login_throttle.hpp"
 #include "service/repo_metadata.hpp"
 #include "store/journal.hpp"
 #include "store/users.hpp"
@@ -211,16 +212,26 @@ perm::Level git_service_need(GitService service) {
     return service == GitService::upload_pack ? perm::Level::read : perm::Level::write;
 }
 
-Result<AuthUser> authenticate_basic(App& app, std::string_view username,
-                                    std::string_view password) {
+Result<AuthUser> authenticate_basic(App& app, std::string_view username, std::string_view password,
+                                    std::string_view client_ip) {
+    LoginThrottle& throttle = login_throttle(app);
+    if (const int64_t wait = throttle.wait_seconds(username, client_ip); wait > 0)
+        return fail(LoginThrottle::refusal(wait));
     if (is_api_key_shaped(password)) {
         auto by_key = user_by_api_key(app, password);
         if (!by_key)
             return fail(std::move(by_key.error()));
-        if (*by_key)
+        if (*by_key) {
+            throttle.record_success(username, client_ip);
             return std::move(**by_key);
+        }
     }
-    return authenticate_password(app, username, password);
+    auto user = authenticate_password(app, username, password);
+    if (user)
+        throttle.record_success(username, client_ip);
+    else if (user.error().code == Errc::unauthorized)
+        throttle.record_failure(username, client_ip);
+    return user;
 }
 
 std::string git_protocol_value(std::string_view header) {

@@ -27,8 +27,11 @@ perm::Level git_service_need(GitService service);
 // Checks HTTP Basic credentials: a username or email with its password (internal accounts), or
 // any username with one of the user's API keys (40 characters) as the password. Inactive users
 // and `default` are refused. Every failure is the same Errc::unauthorized, and unknown users cost
-// a bcrypt check like known ones.
-Result<AuthUser> authenticate_basic(App& app, std::string_view username, std::string_view password);
+// a bcrypt check like known ones. Failures count towards login throttling for (username,
+// client_ip); during a delay every attempt is refused with LoginThrottle::refusal
+// (Errc::unavailable).
+Result<AuthUser> authenticate_basic(App& app, std::string_view username, std::string_view password,
+                                    std::string_view client_ip);
 
 // The GIT_PROTOCOL value to pass to git for a client's `Git-Protocol` header: the header when it
 // is a well-formed "key=value[:key=value...]" list of [A-Za-z0-9._=:-], else "" (ignored).

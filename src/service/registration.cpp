@@ -77,6 +77,27 @@ Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_
     return std::move(**user);
 }
 
+// Someone registered with an address that has an account: its owner is told, the visitor
+// learns nothing.
+Result<Registered> email_in_use(App& app, const NewAccount& account) {
+    log::info("registration of {} refused: the email address is in use", account.username);
+    Mail mail;
+    mail.to = {account.email};
+    mail.subject = "Registration attempt with your email address";
+    mail.body = fmt::format(
+        "Someone tried to register a new account named {} with this email address, which "
+        "already belongs to an account.\n\nIf this was you, log in to your existing account or "
+        "reset its password. Otherwise you can ignore this mail.\n",
+        account.username);
+    if (auto sent = send_mail(app.config(), mail); !sent)
+        log::error("mail to the owner of a registered address: {} ({})", sent.error().message,
+                   sent.error().detail);
+    Registered out;
+    out.active = account.active;
+    out.email_in_use = true;
+    return out;
+}
+
 }  // namespace
 
 Result<std::string> registration_mode(App& app) {
@@ -106,7 +127,12 @@ Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
     account.active = *mode == "hg.register.auto_activate";
     account.admin = false;
     account.extern_type = "internal";
-    auto id = create_user(app, account, failed_field);
+    std::string field;
+    auto id = create_user(app, account, &field);
+    if (!id && id.error().code == Errc::conflict && field == "email" && !by_admin)
+        return email_in_use(app, account);
+    if (failed_field)
+        *failed_field = field;
     if (!id)
         return fail(std::move(id.error()));
     log::info("registered new user {} (id {}, {})", account.username, *id,

@@ -19,11 +19,15 @@ Result<std::string> registration_mode(App& app);
 struct Registered {
     int64_t user_id = 0;
     bool active = false;  // false: an administrator has to activate the account
+    // The address belongs to an account already: nothing was created, its owner was told by
+    // mail; the visitor is to get the same answer as for a new account (no address probing).
+    bool email_in_use = false;
 };
 
 // Creates the account (validation as service::create_user, `failed_field` likewise), active
 // when registration is auto_activate, and emails the administrators. Errc::forbidden when
-// registration is disabled (unless `by_admin`).
+// registration is disabled (unless `by_admin`). A taken user name is an error (names are
+// public); a taken email is not (see Registered::email_in_use).
 Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
                                  std::string* failed_field = nullptr);
 

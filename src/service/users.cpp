@@ -58,6 +58,9 @@ Status validate_password(std::string_view password) {
         return fail(Errc::invalid_argument, "Passwords must be at least 6 characters long");
     if (password.size() > 1024)
         return fail(Errc::invalid_argument, "Passwords are at most 1024 characters long");
+    // Kallithea refuses them too; crypt would cut the password at the NUL.
+    if (password.find('\0') != std::string_view::npos)
+        return fail(Errc::invalid_argument, "Passwords must not contain NUL characters");
     return ok();
 }
 

@@ -17,7 +17,8 @@ namespace kallithea::service {
 Status validate_username(std::string_view username);
 // A plausible address: local@domain.tld, no spaces.
 Status validate_email(std::string_view email);
-// At least 6 characters.
+// At least 6 and at most 1024 characters, no NUL (Errc::invalid_argument with a message for the
+// form otherwise).
 Status validate_password(std::string_view password);
 
 struct NewAccount {

@@ -1,5 +1,6 @@
-// Login and logout pages (/_admin/login, /_admin/logout).
+// Login and logout pages (/_admin/login, /_admin/logout; logging out only by POST).
 #include "core/log.hpp"
+#include "service/login_throttle.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -35,7 +36,9 @@ std::string cookie(const Ctx& ctx, const std::string& value, int64_t max_age) {
 http::Response login_form(const Ctx& ctx, int status, const std::string& error,
                           const std::string& username, bool remember) {
     View view;
-    view.set("username", username).set("remember", remember);
+    view.set("username", username)
+        .set("remember", remember)
+        .set("csrf_token", ctx.session.csrf_token);
     if (!error.empty())
         view.set("error", error);
     if (auto came_from = ctx.req.query_param("came_from"))
@@ -59,6 +62,16 @@ http::Response submit_login(Ctx& ctx) {
                           remember_field != "false" && remember_field != "0";
     if (username.empty() || password.empty())
         return login_form(ctx, 200, "Please enter a username and a password.", username, remember);
+    // After repeated failures: refused, even with the right password, until the delay is over.
+    if (const int64_t wait = service::login_throttle(ctx.app).wait_seconds(username, ctx.client_ip);
+        wait > 0) {
+        log::warn("request {}: login of '{}' from {} refused: throttled for {} s",
+                  ctx.req.request_id, username.substr(0, 100), ctx.client_ip, wait);
+        http::Response response =
+            login_form(ctx, 429, service::LoginThrottle::refusal(wait).message, username, remember);
+        response.headers.set("Retry-After", std::to_string(wait));
+        return response;
+    }
     auto session = service::login(ctx.app, username, password, remember, ctx.client_ip);
     if (!session) {
         if (session.error().code == Errc::forbidden) {
@@ -85,7 +98,16 @@ http::Response submit_login(Ctx& ctx) {
     return response;
 }
 
+// GET shows a button that POSTs the form (with the CSRF token, which the dispatcher checks): a
+// link or image elsewhere must not end the session.
 http::Response submit_logout(Ctx& ctx) {
+    if (ctx.req.method != http::Method::post) {
+        if (!ctx.session.user.authenticated())
+            return http::Response::redirect(ctx.url("/"));
+        View view;
+        view.set("csrf_token", ctx.session.csrf_token);
+        return ctx.page(200, "logout", "Log out", std::move(view));
+    }
     if (!ctx.session.id.empty()) {
         if (auto done = service::logout(ctx.app, ctx.session.id); !done)
             log::error("request {}: logout: {} ({})", ctx.req.request_id, done.error().message,

@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "core/version.hpp"
 #include "perm/levels.hpp"
+#include "web/prelogin_csrf.hpp"
 #include "web/site.hpp"
 
 namespace kallithea::web {
@@ -112,6 +113,11 @@ View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
 }
 
 void add_html_headers(http::Response& response) {
+    // Scripts only from our own files (no inline scripts or on* handlers in templates).
+    response.headers.set("Content-Security-Policy",
+                         "default-src 'self'; script-src 'self'; style-src 'self'; "
+                         "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                         "form-action 'self'; frame-ancestors 'self'");
     response.headers.set("X-Content-Type-Options", "nosniff");
     response.headers.set("X-Frame-Options", "SAMEORIGIN");
     response.headers.set("Referrer-Policy", "same-origin");
@@ -127,6 +133,11 @@ http::Response Ctx::page(int status, std::string_view template_name, std::string
     http::Response response = http::Response::html(status, render("layout", layout));
     if (flashed)
         response.headers.add("Set-Cookie", flash_cookie(*this, "", 0));
+    // An anonymous visitor's page may hold a form: its token needs the pre-login cookie.
+    if (session.id.empty() && !session.csrf_token.empty() &&
+        prelogin_value(req, app.config()) != session.csrf_token)
+        response.headers.add("Set-Cookie",
+                             prelogin_set_cookie(req, app.config(), https, session.csrf_token));
     add_html_headers(response);
     return response;
 }

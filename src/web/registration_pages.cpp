@@ -94,8 +94,9 @@ http::Response submit_register(Ctx& ctx) {
             return ctx.page(404, "register_disabled", "Sign up", View());
         return server_failure(ctx, registered.error(), "registration");
     }
-    log::info("request {}: new user {} registered from {}", ctx.req.request_id, account.username,
-              ctx.client_ip);
+    if (!registered->email_in_use)
+        log::info("request {}: new user {} registered from {}", ctx.req.request_id,
+                  account.username, ctx.client_ip);
     if (registered->active)
         return ctx.redirect_flash("/_admin/login", "success",
                                   "You have successfully registered with Kallithea. You can "

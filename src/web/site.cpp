@@ -17,6 +17,7 @@
 #include "service/repo_access.hpp"
 #include "service/repo_names.hpp"
 #include "service/repo_state.hpp"
+#include "web/prelogin_csrf.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -302,6 +303,13 @@ http::Response Site::handle(http::Request& request) {
             http::client_address(request, config.remote_addr_variable),
             http::client_used_https(request, config.url_scheme_variable)};
     request.log_user = ctx.session.user.authenticated() ? ctx.session.user.username : "-";
+    // Anonymous visitors' forms carry their pre-login cookie's value as the CSRF token (a new
+    // value when they have none yet: Ctx::page sets the cookie).
+    if (ctx.session.id.empty() && route.handler != serve_static) {
+        ctx.session.csrf_token = prelogin_value(request, config);
+        if (ctx.session.csrf_token.empty())
+            ctx.session.csrf_token = new_prelogin_value();
+    }
 
     // IP whitelist (the `default` user's entries plus the user's own); static files stay
     // reachable so the refusal page has its styles.
@@ -331,14 +339,15 @@ http::Response Site::handle(http::Request& request) {
             return error_page(body.error().code == Errc::too_large ? 413 : 400, request.request_id);
         if (request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
             ctx.form = http::parse_form(*body);
-        // Cookie-authenticated POSTs must prove they come from our own form.
-        if (ctx.session.user.authenticated()) {
-            const auto token = ctx.form_value(kCsrfField);
-            if (!token || !auth::constant_time_equal(*token, ctx.session.csrf_token)) {
-                log::warn("request {}: POST {} without a valid CSRF token", request.request_id,
-                          request.path);
-                return error_page(403, request.request_id);
-            }
+        // Every POST must prove it comes from our own form: cookie-authenticated ones with the
+        // session's token, anonymous ones (login CSRF) with the pre-login cookie's value.
+        const auto token = ctx.form_value(kCsrfField);
+        if (!token || ctx.session.csrf_token.empty() ||
+            !auth::constant_time_equal(*token, ctx.session.csrf_token)) {
+            log::warn("request {}: {} POST {} without a valid CSRF token", request.request_id,
+                      ctx.session.user.authenticated() ? "authenticated" : "anonymous",
+                      request.path);
+            return error_page(403, request.request_id);
         }
     }
     // Cached repository pages: the gate above has run (permissions are never cached).

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/log.hpp"
+#include "service/login_throttle.hpp"
 #include "service/permissions.hpp"
 #include "service/repo_access.hpp"
 #include "wire/context.hpp"
@@ -78,7 +79,18 @@ std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
     auto credentials = parse_basic_authorization(ctx.req.header("Authorization"));
     if (!credentials)
         return challenge(app);
-    auto user = service::authenticate_basic(app, credentials->username, credentials->password);
+    // During a login delay: 429 with the wait (git shows the text), even with the right password.
+    auto& throttle = service::login_throttle(app);
+    if (const int64_t wait = throttle.wait_seconds(credentials->username, ctx.session.client_ip);
+        wait > 0) {
+        log::warn("request {}: Basic auth for '{}' from {} refused: login throttled",
+                  ctx.req.request_id, credentials->username.substr(0, 100), ctx.session.client_ip);
+        http::Response response = plain(429, service::LoginThrottle::refusal(wait).message);
+        response.headers.set("Retry-After", std::to_string(wait));
+        return response;
+    }
+    auto user = service::authenticate_basic(app, credentials->username, credentials->password,
+                                            ctx.session.client_ip);
     if (!user) {
         if (user.error().code == Errc::unauthorized)
             return challenge(app);

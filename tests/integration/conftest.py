@@ -146,16 +146,38 @@ def private_server(tmp_path):
 
 
 def login(base_url, username, password, session=None):
-    """Logs in through the form; returns the requests.Session (cookie set on success)."""
+    """Logs in through the form (with its pre-login cookie and token); returns the
+    requests.Session (cookie set on success)."""
     s = session or requests.Session()
-    s.post(f"{base_url}/_admin/login", data={"username": username, "password": password},
-           allow_redirects=False, timeout=30)
+    post_form(s, f"{base_url}/_admin/login", {"username": username, "password": password})
     return s
 
 
 def csrf_token(html):
     m = re.search(r'name="_session_csrf_secret_token" value="([^"]+)"', html)
     return m.group(1) if m else None
+
+
+def form_token(session, url):
+    """GETs the form page at url with session (which keeps the pre-login cookie the page sets
+    for anonymous visitors) and returns the page's CSRF token."""
+    return csrf_token(session.get(url, timeout=30).text)
+
+
+def post_form(session, url, data, form_url=None, **kwargs):
+    """POSTs data to url as a browser would after showing the form at form_url (default: url
+    without its query): with the form's CSRF token and the session's cookies. No redirects
+    followed unless allow_redirects is given."""
+    data = dict(data)
+    if "_session_csrf_secret_token" not in data:
+        token = form_token(session, form_url or url.split("?")[0])
+        if token is None:  # a page without a form (e.g. "disabled"): any page's token will do
+            origin = re.match(r"https?://[^/]+", url).group(0)
+            token = form_token(session, origin + "/_admin/login")
+        data["_session_csrf_secret_token"] = token or ""
+    kwargs.setdefault("allow_redirects", False)
+    kwargs.setdefault("timeout", 30)
+    return session.post(url, data=data, **kwargs)
 
 
 def make_repo(srv, name, private=False, description="", owner="admin", downloads=True):

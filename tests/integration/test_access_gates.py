@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from conftest import (ADMIN_PASSWORD, Server, csrf_token, git_env, login, make_instance, make_repo,
-                      make_user)
+                      make_user, post_form)
 
 
 def clone(srv, repo, tmp_path, user=None, password=None):
@@ -87,9 +87,8 @@ def test_user_ip_whitelist_applies_to_that_user_only(server, tmp_path):
     make_user(server, "carol")
     add_ip(server, "bob", "10.9.8.7")
     # bob cannot log in from 127.0.0.1; carol can.
-    r = requests.post(server.url + "/_admin/login",
-                      data={"username": "bob", "password": "secret-pass-1"},
-                      allow_redirects=False, timeout=30)
+    r = post_form(requests.Session(), server.url + "/_admin/login",
+                  {"username": "bob", "password": "secret-pass-1"})
     assert r.status_code == 403
     assert "IP address" in r.text
     assert "Set-Cookie" not in r.headers

@@ -10,7 +10,7 @@ import subprocess
 import requests
 
 from conftest import (BIN, REFERENCE, ROOT, Server, free_port, make_instance, run_cli,
-                      wait_until)
+                      post_form, wait_until)
 
 
 def reference_schema():
@@ -219,8 +219,8 @@ def test_make_run_steps_serve_a_page(tmp_path):
                              text=True)
     try:
         wait_until(lambda: _listening(port) or proc2.poll() is not None, what="second run")
-        r = s.post(f"http://127.0.0.1:{port}/_admin/login",
-                   data={"username": "admin", "password": m.group(1)}, allow_redirects=False)
+        r = post_form(s, f"http://127.0.0.1:{port}/_admin/login",
+                      {"username": "admin", "password": m.group(1)})
         assert r.status_code == 302 and "kallithea=" in r.headers.get("Set-Cookie", "")
     finally:
         proc2.send_signal(signal.SIGTERM)
