@@ -11,6 +11,8 @@
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "service/app.hpp"
+#include "service/mail.hpp"
+#include "service/mail_sender.hpp"
 #include "vcs/repository.hpp"
 #include "web/site.hpp"
 #include "wire/git_http.hpp"
@@ -78,7 +80,12 @@ int run_serve(const ServeOptions& options) {
                         .count();
     log::info("serving on http://{}:{}/ ({} workers, started in {} ms)", server_options.host,
               (*server)->port(), server_options.workers, ms);
+    if (!service::mail_link_base(*config))
+        service::log_missing_canonical_url("mail with links (password resets, registrations)");
+    // Mail leaves the request path: one sender thread works through the queued mails.
+    auto mail_sender = service::MailSender::start(*app);
     (*server)->run();
+    mail_sender->stop();
     log::info("stopped");
     return kExitOk;
 }

@@ -165,8 +165,16 @@ Result<std::map<std::string, std::string>> template_values(const CreateArgs& arg
     if (!postgres && engine != "sqlite")
         return bad_argument(
             fmt::format("unknown database_engine '{}'; use sqlite or postgres", engine));
+    // Links in mail come from canonical_url only; a wildcard address names no host to link to.
+    const bool wildcard = host == "0.0.0.0" || host == "::" || host == "[::]" || host == "*";
+    const bool ipv6 = host.find(':') != std::string::npos && host.front() != '[';
+    const std::string canonical =
+        wildcard ? std::string("https://kallithea.example.com")
+                 : fmt::format("http://{}{}{}:{}", ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
     return std::map<std::string, std::string>{
         {"generator", "kallithea-cli config-create"},
+        {"canonical_url", escape_percent(canonical)},
+        {"canonical_url_prefix", wildcard ? "#" : ""},
         {"host", escape_percent(host)},
         {"port", std::to_string(port)},
         {"app_instance_uuid", random::hex(kSecretBytes)},

@@ -109,6 +109,21 @@ TEST_F(ConfigCreate, TemplateVariables) {
     EXPECT_EQ(config.db.engine, DbUrl::Engine::postgresql);
     EXPECT_EQ(config.db.original, "postgresql://kallithea:password@localhost/kallithea");
     EXPECT_EQ(config.app.count("http_server"), 0u);
+    // A wildcard address names no host for links in mail: canonical_url stays unset.
+    EXPECT_EQ(config.canonical_url, "");
+}
+
+TEST_F(ConfigCreate, CanonicalUrlFromHostAndPort) {
+    EXPECT_EQ(create_and_load({}).canonical_url, "http://127.0.0.1:5000");
+    EXPECT_EQ(create_and_load({"host=git.example.com", "port=8080"}, "b.ini").canonical_url,
+              "http://git.example.com:8080");
+    EXPECT_EQ(create_and_load({"host=::1", "port=80"}, "c.ini").canonical_url, "http://[::1]:80");
+    // An explicit value replaces the filled one.
+    const AppConfig config =
+        create_and_load({"canonical_url=https://k.example.com/repos"}, "d.ini");
+    EXPECT_EQ(config.canonical_url, "https://k.example.com/repos");
+    const auto keys = config.ini.keys("app:main");
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), "canonical_url"), 1);
 }
 
 TEST_F(ConfigCreate, ExtraKeysGoToAppMain) {

@@ -44,6 +44,11 @@ smtp_port =
 smtp_use_ssl = false
 smtp_use_tls = false
 
+# Mails wait in a queue in the database and are sent by the server in the
+# background. A failed mail is tried again after this many seconds, then after
+# twice as long each time (at most an hour apart); after a day it is given up.
+#mail_retry_delay = 60
+
 [server:main]
 
 # Address and TCP port the built-in HTTP server listens on. Use 0.0.0.0 to
@@ -108,9 +113,13 @@ app_instance_uuid = {{app_instance_uuid}}
 # Send a Strict-Transport-Security header (the key name is spelled this way).
 #use_htsts = true
 
-# Base address for links in mails and other absolute URLs, when the site is
-# reached under several names. Default: taken from each request.
-#canonical_url = https://kallithea.example.com/repos
+# Base address of this site, e.g. https://kallithea.example.com/repos. Links in
+# mails (password resets, registration notices) are built from it only, never
+# from the Host header of a request: while it is unset such mails are not
+# sent. config-create fills it from host and port; change it when users reach
+# the site under another name (a reverse proxy, https). Clone URLs and feeds
+# use it too (when unset, they follow each request).
+{{canonical_url_prefix}}canonical_url = {{canonical_url}}
 
 #---------------------------------------------------------------------------
 # Version control

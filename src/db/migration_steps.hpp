@@ -20,4 +20,7 @@ Status apply_web_sessions(Connection& conn);
 // Migration 3: indexes on grant tables, repositories and groups for permission-aware listings.
 Status apply_permission_indexes(Connection& conn);
 
+// Migration 4: the outgoing mail queue (mail_queue).
+Status apply_mail_queue(Connection& conn);
+
 }  // namespace kallithea::db::detail

@@ -24,6 +24,7 @@ constexpr Migration kMigrations[] = {
     {1, "kallithea_0_7_schema", &detail::apply_kallithea_schema},
     {2, "web_sessions", &detail::apply_web_sessions},
     {3, "permission_indexes", &detail::apply_permission_indexes},
+    {4, "mail_queue", &detail::apply_mail_queue},
 };
 
 // Arbitrary constant naming our PostgreSQL advisory lock ("KaMi" in ASCII).

@@ -55,8 +55,7 @@ const Error& invalid_link_error() {
 
 // The account a valid link belongs to.
 Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_view email,
-                                    std::string_view timestamp, std::string_view token,
-                                    std::string_view nonce) {
+                                    std::string_view timestamp, std::string_view token) {
     int64_t when = 0;
     const auto [end, ec] =
         std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), when);
@@ -71,7 +70,7 @@ Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_
         (*user)->extern_type.value_or("internal") != "internal")
         return fail(invalid_link_error());
     const std::string expected =
-        password_reset_token(app, (*user)->user_id, (*user)->password, email, when, nonce);
+        password_reset_token(app, (*user)->user_id, (*user)->password, email, when);
     if (!auth::constant_time_equal(expected, token))
         return fail(invalid_link_error());
     return std::move(**user);
@@ -137,32 +136,35 @@ Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
         return fail(std::move(id.error()));
     log::info("registered new user {} (id {}, {})", account.username, *id,
               account.active ? "active" : "awaiting activation");
-    if (auto conn = app.pool().acquire()) {
+    const auto base = mail_link_base(app.config());
+    if (!base) {
+        log_missing_canonical_url("registration notice to the administrators");
+    } else if (auto conn = app.pool().acquire()) {
         Mail mail;
         mail.to = admin_addresses(*conn);
         mail.subject = fmt::format("New user registration: {}", account.username);
         mail.body = fmt::format(
             "A new user has registered.\n\nUsername: {}\nFull name: {} {}\nEmail: {}\n"
-            "Status: {}\n",
+            "Status: {}\n\nAccount: {}/_admin/users/{}/edit\n",
             account.username, account.firstname, account.lastname, account.email,
-            account.active ? "active" : "inactive, awaiting activation by an administrator");
-        (void)send_mail(app.config(), mail);  // failures are logged; the account exists
+            account.active ? "active" : "inactive, awaiting activation by an administrator", *base,
+            *id);
+        if (auto st = enqueue_mail(app, mail); !st)  // the account exists: not a failure
+            log::error("registration notice not queued: {} ({})", st.error().message,
+                       st.error().detail);
     }
     return Registered{*id, account.active};
 }
 
 std::string password_reset_token(App& app, int64_t user_id, std::string_view password_hash,
-                                 std::string_view email, int64_t timestamp,
-                                 std::string_view nonce) {
+                                 std::string_view email, int64_t timestamp) {
     std::string secret = app.config().app_instance_uuid;
     if (secret.empty())
         secret = app.config().session_secret;
     std::string key = secret;
     key += '\0';
     key += password_hash;
-    std::string message(nonce);
-    message += '\0';
-    message += std::to_string(user_id);
+    std::string message = std::to_string(user_id);
     message += '\0';
     message += email;
     message += '\0';
@@ -170,8 +172,20 @@ std::string password_reset_token(App& app, int64_t user_id, std::string_view pas
     return auth::hmac_sha1_hex(key, message);
 }
 
-Status request_password_reset(App& app, std::string_view email, std::string_view nonce,
-                              std::string_view base_url) {
+Status request_password_reset(App& app, std::string_view email) {
+    if (!mail_link_base(app.config())) {
+        log_missing_canonical_url("password reset mail");
+        return ok();
+    }
+    return enqueue_password_reset(app, email);
+}
+
+Result<std::optional<Mail>> compose_password_reset(App& app, std::string_view email) {
+    const auto base = mail_link_base(app.config());
+    if (!base) {
+        log_missing_canonical_url("password reset mail");
+        return std::optional<Mail>();
+    }
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
@@ -180,7 +194,7 @@ Status request_password_reset(App& app, std::string_view email, std::string_view
         return fail(std::move(user.error()));
     if (!*user || !(*user)->active || (*user)->username == "default") {
         log::info("password reset requested for unknown or inactive address {}", email);
-        return ok();
+        return std::optional<Mail>();
     }
     const store::UserRow& row = **user;
     Mail mail;
@@ -192,37 +206,36 @@ Status request_password_reset(App& app, std::string_view email, std::string_view
             "managed by an external authentication service ({}), so it cannot be reset here; "
             "please contact your administrator.\n",
             row.username, row.extern_type.value_or(""));
-        return send_mail(app.config(), mail);
+        return mail;
     }
     const int64_t timestamp = timefmt::unix_now();
     const std::string token =
-        password_reset_token(app, row.user_id, row.password, email, timestamp, nonce);
+        password_reset_token(app, row.user_id, row.password, email, timestamp);
     const std::string link =
-        fmt::format("{}/_admin/password_reset_confirmation?email={}&timestamp={}&token={}",
-                    base_url, url_encode(email), timestamp, token);
+        fmt::format("{}/_admin/password_reset_confirmation?email={}&timestamp={}&token={}", *base,
+                    url_encode(email), timestamp, token);
     mail.body = fmt::format(
         "Hello {},\n\nWe received a request to create a new password for your account.\n\n"
-        "You can generate it by clicking the following URL (valid for 24 hours, in the same "
-        "browser you asked from):\n\n{}\n\nPlease ignore this email if you did not request a new "
-        "password.\n",
+        "You can generate it by clicking the following URL (valid for 24 hours):\n\n{}\n\n"
+        "Please ignore this email if you did not request a new password.\n",
         row.username, link);
-    return send_mail(app.config(), mail);
+    return mail;
 }
 
 Result<int64_t> check_password_reset(App& app, std::string_view email, std::string_view timestamp,
-                                     std::string_view token, std::string_view nonce) {
+                                     std::string_view token) {
     auto conn = app.pool().acquire();
     if (!conn)
         return fail(std::move(conn.error()));
-    auto user = checked_user(app, *conn, email, timestamp, token, nonce);
+    auto user = checked_user(app, *conn, email, timestamp, token);
     if (!user)
         return fail(std::move(user.error()));
     return user->user_id;
 }
 
 Status complete_password_reset(App& app, std::string_view email, std::string_view timestamp,
-                               std::string_view token, std::string_view nonce,
-                               std::string_view new_password, bool* bad_password) {
+                               std::string_view token, std::string_view new_password,
+                               bool* bad_password) {
     if (bad_password)
         *bad_password = false;
     if (auto st = validate_password(new_password); !st) {
@@ -239,7 +252,7 @@ Status complete_password_reset(App& app, std::string_view email, std::string_vie
     auto tx = db::Transaction::begin(*conn);
     if (!tx)
         return fail(std::move(tx.error()));
-    auto user = checked_user(app, *conn, email, timestamp, token, nonce);
+    auto user = checked_user(app, *conn, email, timestamp, token);
     if (!user)
         return fail(std::move(user.error()));
     if (auto st = store::Users(*conn).set_password(user->user_id, *hash); !st)

@@ -5,6 +5,7 @@
 #include "core/version.hpp"
 #include "perm/levels.hpp"
 #include "web/prelogin_csrf.hpp"
+#include "service/mail.hpp"
 #include "web/site.hpp"
 
 namespace kallithea::web {
@@ -101,6 +102,9 @@ View layout_view(const Ctx* ctx, service::App& app, std::string_view title,
                 .set("csrf_token", ctx->session.csrf_token)
                 .set("admin", ctx->session.user.admin);
             view.set("user", std::move(user));
+            // Admins learn why reset and registration mails are not sent.
+            if (ctx->session.user.admin && !service::mail_link_base(app.config()))
+                view.set("mail_links_off", true);
         }
         if (ctx->req.path != "/_admin/login" && ctx->req.method == http::Method::get) {
             std::string target = ctx->req.path;

@@ -3,8 +3,6 @@
 #include <variant>
 
 #include "core/log.hpp"
-#include "core/random.hpp"
-#include "service/history.hpp"
 #include "service/registration.hpp"
 #include "web/form_values.hpp"
 #include "web/routes.hpp"
@@ -12,10 +10,6 @@
 
 namespace kallithea::web {
 namespace {
-
-// The reset link is bound to the browser that asked for it through this cookie (Kallithea binds
-// it to the session; anonymous visitors have none here).
-constexpr std::string_view kResetCookie = "kallithea_reset";
 
 // ---- registration
 
@@ -108,24 +102,6 @@ http::Response submit_register(Ctx& ctx) {
 
 // ---- password reset
 
-std::string reset_cookie(const Ctx& ctx, const std::string& value) {
-    std::string text =
-        std::string(kResetCookie) + "=" + value +
-        "; Path=" + (ctx.req.script_name.empty() ? "/" : ctx.req.script_name) +
-        "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(service::kResetTokenLifetime);
-    if (ctx.https || ctx.app.config().session_secure)
-        text += "; Secure";
-    return text;
-}
-
-// The browser's reset nonce; empty when it has none (or a malformed one).
-std::string current_nonce(const Ctx& ctx) {
-    std::string value = session_cookie_value(ctx.req, std::string(kResetCookie));
-    if (value.size() != 32 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return {};
-    return value;
-}
-
 http::Response reset_form(const Ctx& ctx, int status, bool sent, const std::string& email,
                           const std::string& error) {
     View view;
@@ -133,8 +109,6 @@ http::Response reset_form(const Ctx& ctx, int status, bool sent, const std::stri
     if (!error.empty())
         view.set("error_email", error);
     http::Response response = ctx.page(status, "password_reset", "Password reset", std::move(view));
-    if (current_nonce(ctx).empty())
-        response.headers.add("Set-Cookie", reset_cookie(ctx, random::hex(16)));
     response.headers.set("Cache-Control", "no-store");
     return response;
 }
@@ -147,25 +121,14 @@ http::Response submit_password_reset(Ctx& ctx) {
     const std::string email = trimmed(ctx.form_value("email").value_or(""));
     if (auto st = service::validate_email(email); !st)
         return reset_form(ctx, 200, false, email, st.error().message);
-    std::string nonce = current_nonce(ctx);
-    const bool fresh = nonce.empty();
-    if (fresh)
-        nonce = random::hex(16);
-    service::RequestOrigin origin;
-    origin.scheme = ctx.https ? "https" : "http";
-    origin.host = ctx.req.host();
-    origin.script_name = ctx.req.script_name;
-    const std::string base = service::site_base_url(ctx.app, origin);
-    if (auto st = service::request_password_reset(ctx.app, email, nonce, base); !st)
+    // Links in the mail come from canonical_url only; the mail is composed off the request path.
+    if (auto st = service::request_password_reset(ctx.app, email); !st)
         log::error("request {}: password reset mail: {} ({})", ctx.req.request_id,
                    st.error().message, st.error().detail);
     // The same answer whether or not the address belongs to an account.
-    http::Response response =
-        ctx.redirect_flash("/_admin/password_reset?sent=1", "success",
-                           "Your password reset link was sent (if an account uses that address)");
-    if (fresh)
-        response.headers.add("Set-Cookie", reset_cookie(ctx, nonce));
-    return response;
+    return ctx.redirect_flash(
+        "/_admin/password_reset?sent=1", "success",
+        "Your password reset link was sent (if an account uses that address)");
 }
 
 struct LinkParams {
@@ -195,8 +158,7 @@ http::Response show_confirmation(Ctx& ctx) {
     LinkParams link{ctx.req.query_param("email").value_or(""),
                     ctx.req.query_param("timestamp").value_or(""),
                     ctx.req.query_param("token").value_or("")};
-    auto user = service::check_password_reset(ctx.app, link.email, link.timestamp, link.token,
-                                              current_nonce(ctx));
+    auto user = service::check_password_reset(ctx.app, link.email, link.timestamp, link.token);
     if (!user) {
         if (user.error().code != Errc::invalid_argument)
             return server_failure(ctx, user.error(), "password reset link");
@@ -210,17 +172,15 @@ http::Response submit_confirmation(Ctx& ctx) {
                     ctx.form_value("token").value_or("")};
     const std::string password = ctx.form_value("password").value_or("");
     const std::string confirm = ctx.form_value("password_confirm").value_or("");
-    const std::string nonce = current_nonce(ctx);
     if (password != confirm) {
-        auto user =
-            service::check_password_reset(ctx.app, link.email, link.timestamp, link.token, nonce);
+        auto user = service::check_password_reset(ctx.app, link.email, link.timestamp, link.token);
         if (!user)
             return confirmation_page(ctx, 400, {}, user.error().message, {}, {});
         return confirmation_page(ctx, 200, link, {}, "password_confirm", "Passwords do not match");
     }
     bool bad_password = false;
     auto st = service::complete_password_reset(ctx.app, link.email, link.timestamp, link.token,
-                                               nonce, password, &bad_password);
+                                               password, &bad_password);
     if (!st) {
         if (bad_password)
             return confirmation_page(ctx, 200, link, {}, "password", st.error().message);
@@ -228,13 +188,8 @@ http::Response submit_confirmation(Ctx& ctx) {
             return confirmation_page(ctx, 400, {}, st.error().message, {}, {});
         return server_failure(ctx, st.error(), "password reset");
     }
-    http::Response response = ctx.redirect_flash("/_admin/login", "success",
-                                                 "Your password has been changed. Please log in.");
-    response.headers.add(
-        "Set-Cookie", std::string(kResetCookie) +
-                          "=; Path=" + (ctx.req.script_name.empty() ? "/" : ctx.req.script_name) +
-                          "; HttpOnly; SameSite=Lax; Max-Age=0");
-    return response;
+    return ctx.redirect_flash("/_admin/login", "success",
+                              "Your password has been changed. Please log in.");
 }
 
 }  // namespace

@@ -108,11 +108,21 @@ def test_bad_inputs_are_form_errors(server):
 LINK = re.compile(r"(http://[^\s]+/_admin/password_reset_confirmation\?[^\s]+)")
 
 
-def request_reset(srv, email, session):
-    page = session.get(srv.url + "/_admin/password_reset")
+def post_reset(srv, email, session, headers=None, timeout=30):
+    """Fills the reset form as a browser would (with its CSRF token when it has one)."""
+    page = session.get(srv.url + "/_admin/password_reset", headers=headers, timeout=timeout)
     assert page.status_code == 200
+    data = {"email": email}
+    token = csrf_token(page.text)
+    if token:
+        data["_session_csrf_secret_token"] = token
+    return session.post(srv.url + "/_admin/password_reset", data=data, allow_redirects=False,
+                        headers=headers, timeout=timeout)
+
+
+def request_reset(srv, email, session, headers=None):
     before = len(LINK.findall(srv.log()))
-    r = post_form(session, srv.url + "/_admin/password_reset", {"email": email})
+    r = post_reset(srv, email, session, headers=headers)
     assert r.status_code == 303
     return before
 
@@ -132,8 +142,8 @@ def test_password_reset_flow(server):
                  link)
     r = s.get(bad)
     assert r.status_code == 400 and 'data-error="token"' in r.text
-    # the link does not work in another browser
-    assert requests.get(link).status_code == 400
+    # the link works in another browser than the one that asked (it is bound to the account)
+    assert requests.get(link).status_code == 200
 
     form = s.get(link)
     assert form.status_code == 200 and 'name="password_confirm"' in form.text
@@ -191,19 +201,124 @@ def test_external_accounts_get_no_link(server):
     assert len(LINK.findall(server.log())) == before
 
 
+def reset_link(srv, email, session=None, headers=None):
+    """Asks for a reset of `email` and returns the link of the mail written to the log."""
+    before = request_reset(srv, email, session or requests.Session(), headers=headers)
+    return wait_until(lambda: LINK.findall(srv.log())[before:], what="reset mail")[0]
+
+
+def confirm_reset(srv, link, password, session):
+    """Opens the link in `session` and sets `password` through its form; returns the answer."""
+    form = session.get(link)
+    assert form.status_code == 200, form.text[:500]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.text))
+    data = {k: v for k, v in hidden.items()
+            if k in ("email", "timestamp", "token", "_session_csrf_secret_token")}
+    return session.post(srv.url + "/_admin/password_reset_confirmation",
+                        data=dict(data, password=password, password_confirm=password),
+                        allow_redirects=False)
+
+
+def test_reset_link_ignores_the_host_header(server):
+    make_user(server, "victim", password="victim-pass-1", email="victim@example.com")
+    # The attacker asks for the victim's reset with a Host of their own.
+    link = reset_link(server, "victim@example.com", headers={"Host": "evil.example"})
+    assert "evil.example" not in server.log()
+    assert link.startswith(server.url + "/_admin/password_reset_confirmation?")
+
+
+def test_reset_link_requested_in_one_browser_works_in_another(server):
+    make_user(server, "roamer", password="roamer-pass-1", email="roamer@example.com")
+    browser_a, browser_b = requests.Session(), requests.Session()
+    link = reset_link(server, "roamer@example.com", session=browser_a)
+    r = confirm_reset(server, link, "roamer-pass-2", browser_b)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/_admin/login")
+    assert logged_in(server, "roamer", "roamer-pass-2")
+
+
+def test_attackers_reset_cookie_does_not_pair_with_the_victims_token(server):
+    """The attacker's own reset request and the victim's link share nothing the attacker can
+    use: a token is valid only for the account and time it was made for."""
+    make_user(server, "target", password="target-pass-1", email="target@example.com")
+    make_user(server, "mallory", password="mallory-pass-1", email="mallory@example.com")
+    attacker = requests.Session()
+    own = reset_link(server, "mallory@example.com", session=attacker)
+    forged = own.replace("mallory%40example.com", "target%40example.com")
+    assert attacker.get(forged).status_code == 400
+    assert logged_in(server, "target", "target-pass-1")
+
+
+def test_reset_token_dies_when_the_password_changes(server):
+    make_user(server, "changer", password="changer-pass-1", email="changer@example.com")
+    link = reset_link(server, "changer@example.com")
+    assert requests.get(link).status_code == 200
+    s = login(server.url, "changer", "changer-pass-1")
+    page = s.get(server.url + "/_admin/my_account/password")
+    r = s.post(server.url + "/_admin/my_account/password",
+               data={"_session_csrf_secret_token": csrf_token(page.text),
+                     "current_password": "changer-pass-1", "new_password": "changer-pass-2",
+                     "new_password_confirmation": "changer-pass-2"}, allow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    assert requests.get(link).status_code == 400
+    assert confirm_reset_refused(server, link)
+    assert logged_in(server, "changer", "changer-pass-2")
+
+
+def confirm_reset_refused(srv, link):
+    params = dict(re.findall(r"(\w+)=([^&]+)", link.split("?", 1)[1]))
+    from urllib.parse import unquote
+    r = requests.post(srv.url + "/_admin/password_reset_confirmation",
+                      data={"email": unquote(params["email"]), "timestamp": params["timestamp"],
+                            "token": params["token"], "password": "evil-pass-1",
+                            "password_confirm": "evil-pass-1"}, allow_redirects=False)
+    return r.status_code in (400, 403)
+
+
+def test_no_mail_with_links_without_canonical_url(tmp_path):
+    from conftest import Server, make_instance
+    ini, port = make_instance(tmp_path)
+    text = ini.read_text()
+    assert re.search(r"^canonical_url = ", text, re.M)
+    ini.write_text(re.sub(r"^canonical_url = .*$", "#canonical_url =", text, flags=re.M))
+    srv = Server(tmp_path, ini, port).start()
+    try:
+        make_user(srv, "nolink", email="nolink@example.com")
+        s = requests.Session()
+        known = post_reset(srv, "nolink@example.com", s)
+        unknown = post_reset(srv, "ghost@example.com", s)
+        # The visitor gets the usual answer, and nothing tells known from unknown addresses.
+        assert known.status_code == unknown.status_code == 303
+        assert known.headers["Location"] == unknown.headers["Location"]
+        wait_until(lambda: "canonical_url is not set" in srv.log(), what="log line for the admin")
+        set_register(srv, "hg.register.auto_activate")
+        assert register(srv).status_code == 303
+        # The admin sees why on the pages.
+        admin = login(srv.url, "admin", ADMIN_PASSWORD)
+        assert 'data-notice="canonical-url-unset"' in admin.get(srv.url + "/_admin/users").text
+        user = login(srv.url, "nolink", "secret-pass-1")
+        assert 'data-notice="canonical-url-unset"' not in user.get(srv.url + "/").text
+        log = srv.log()
+        assert not LINK.findall(log) and "/_admin/password_reset_confirmation" not in log
+        assert "New user registration: newbie" not in log
+    finally:
+        srv.stop()
+
+
 class FakeSmtp:
     """A minimal SMTP server on a thread that records AUTH and the messages it receives.
     tls: None (plain), "ssl" (TLS from the first byte) or "starttls" (offered, then required
     before AUTH), with the certificate and key files in cert."""
 
-    def __init__(self, tls=None, cert=None):
+    def __init__(self, tls=None, cert=None, port=0, stall=False):
         import socket
         import threading
-        self.tls, self.cert = tls, cert
+        self.tls, self.cert, self.stall = tls, cert, stall
         self.auth_over_tls = []
         self.errors = []
+        self.held = []
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(5)
         self.port = self.sock.getsockname()[1]
         self.messages = []
@@ -217,6 +332,9 @@ class FakeSmtp:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
+            if self.stall:  # accepts and never answers: a black hole
+                self.held.append(conn)
+                continue
             try:
                 self.session(conn)
             except Exception as e:  # a refused handshake, a closed connection
@@ -377,3 +495,80 @@ def test_mail_refuses_untrusted_certificate(tmp_path, smtp_cert, mode, key):
         assert "is not trusted" in log
     finally:
         smtp.close()
+
+
+def smtp_instance(tmp_path, smtp_port, *extra):
+    """An instance mailing through 127.0.0.1:smtp_port, retrying failed mails after 1 s."""
+    from conftest import Server, make_instance
+    ini, port = make_instance(tmp_path, extra_config=[
+        "smtp_server=127.0.0.1", f"smtp_port={smtp_port}", "mail_retry_delay=1",
+        "app_email_from=noreply@example.com", *extra])
+    return Server(tmp_path, ini, port)
+
+
+def queued_mails(srv):
+    return srv.db().execute("SELECT count(*) FROM mail_queue").fetchone()[0]
+
+
+def test_requests_do_not_wait_for_the_mail_server(tmp_path):
+    """A mail server that accepts connections and never answers does not hold up the page."""
+    smtp = FakeSmtp(stall=True)
+    srv = smtp_instance(tmp_path, smtp.port).start()
+    try:
+        make_user(srv, "patient", email="patient@example.com")
+        s = requests.Session()
+        for email in ("patient@example.com", "ghost@example.com"):
+            r = post_reset(srv, email, s, timeout=10)
+            assert r.status_code == 303
+        wait_until(lambda: smtp.held, what="the sender to connect")
+    finally:
+        srv.stop()
+        smtp.close()
+
+
+def test_mail_is_retried_until_the_server_is_up(tmp_path):
+    from conftest import free_port
+    smtp_port = free_port()  # nothing listens there yet
+    srv = smtp_instance(tmp_path, smtp_port).start()
+    smtp = None
+    try:
+        make_user(srv, "retry", email="retry@example.com")
+        s = requests.Session()
+        assert post_reset(srv, "retry@example.com", s).status_code == 303
+        wait_until(lambda: "not sent (attempt 1" in srv.log(), what="a failed attempt")
+        assert queued_mails(srv) == 1
+        smtp = FakeSmtp(port=smtp_port)
+        wait_until(lambda: smtp.messages, what="the retried mail")
+        assert smtp.messages[0][1] == ["<retry@example.com>"]
+        link = LINK.search(smtp.messages[0][2]).group(1)
+        assert requests.get(link).status_code == 200
+        wait_until(lambda: queued_mails(srv) == 0, what="the sent mail to leave the queue")
+    finally:
+        srv.stop()
+        if smtp:
+            smtp.close()
+
+
+def test_queued_mail_survives_a_restart(tmp_path):
+    from conftest import free_port
+    smtp_port = free_port()
+    srv = smtp_instance(tmp_path, smtp_port, "mail_retry_delay=3600").start()
+    smtp = None
+    try:
+        make_user(srv, "patient", email="patient@example.com")
+        set_register(srv, "hg.register.manual_activate")
+        assert post_reset(srv, "patient@example.com", requests.Session()).status_code == 303
+        assert register(srv).status_code == 303
+        wait_until(lambda: srv.log().count("not sent (attempt 1") >= 2, what="failed attempts")
+        assert srv.stop() == 0
+        assert queued_mails(srv) == 2
+        smtp = FakeSmtp(port=smtp_port)
+        srv.start()  # the pending mails are sent by the next run
+        wait_until(lambda: len(smtp.messages) == 2, what="both mails after the restart")
+        subjects = sorted(m[2].split("Subject: ")[1].split("\r\n")[0] for m in smtp.messages)
+        assert subjects == ["New user registration: newbie", "Password reset link"]
+        wait_until(lambda: queued_mails(srv) == 0, what="the queue to empty")
+    finally:
+        srv.stop()
+        if smtp:
+            smtp.close()
