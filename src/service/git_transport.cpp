@@ -17,6 +17,7 @@
 #include "service/repo_metadata.hpp"
 #include "store/journal.hpp"
 #include "store/users.hpp"
+#include "vcs/git/kallithea_hooks.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
@@ -109,6 +110,18 @@ Status write_journal(App& app, const GitSession& session, std::string action) {
     return store::Journal(*conn).add(entry);
 }
 
+// Logs what retire_kallithea_hooks did; a failure leaves the hook running, harmless but slow.
+void retire_kallithea_hooks(const std::string& git_dir, const std::string& name) {
+    auto retired = vcs::git::retire_kallithea_hooks(git_dir);
+    if (!retired)
+        log::warn("{}: cannot retire Kallithea's Git hooks: {} ({})", name, retired.error().message,
+                  retired.error().detail);
+    else
+        for (const auto& hook : *retired)
+            log::info("{}: retired Kallithea's {} hook (kept as {}.kallithea-bak)", name, hook,
+                      hook);
+}
+
 // What Kallithea's post-receive hook does once refs have moved. Failures are logged; the push
 // itself has succeeded and the client is told so.
 void record_push(App& app, const GitSession& session, const std::string& git_dir,
@@ -165,6 +178,9 @@ Result<std::vector<git_push::RefCommand>> applied_updates(
 Status run_receive_pack(App& app, const GitSession& session, const ProcessInput& in,
                         const ProcessOutput& out) {
     const std::string git_dir = git_dir_of(session.repo.path);
+    // A repository Kallithea created still has its post-receive hook (seconds of Python that
+    // repeat what record_push does): the first push through us retires it.
+    retire_kallithea_hooks(git_dir, session.repo.name);
     auto before = git_push::snapshot_refs(git_dir);
     if (!before)
         return fail(std::move(before.error()));
