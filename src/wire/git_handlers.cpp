@@ -91,9 +91,9 @@ http::Response run_rpc(WireCtx& ctx) {
         return refuse(ctx, first.error());
     ProcessInput input = [body](char* buf, size_t size) { return body->read(buf, size); };
     if (upload) {
-        // Most negotiation requests are read whole before git starts, and refused with a status.
+        // Negotiation requests are read whole (at most kMaxUploadPackBody) before git starts.
         auto request = std::make_shared<UploadPackBody>(body, kMaxUploadPackHaves);
-        if (auto ahead = request->read_ahead(kUploadPackReadAhead); !ahead)
+        if (auto ahead = request->read_ahead(kMaxUploadPackBody + 1); !ahead)
             return refuse(ctx, ahead.error());
         input = [request](char* buf, size_t size) { return request->read(buf, size); };
     }

@@ -14,18 +14,16 @@
 
 namespace kallithea::wire {
 
-// What a real fetch sends. Stateless negotiation re-sends every `have` of the earlier rounds, so
-// the last request of a fetch is the largest. Measured with git 2.39 between two clones that
-// diverged by 6,000 commits each from a 3,000-commit base (v0 and v2 alike): 6,272 `have`
-// lines, 313 KB decoded (29 KB gzipped) in the last of 13 requests. A fetch of an unrelated
-// history sends a `have` for every local commit (git gives up only after an ACK), so the caps
-// leave room for clients with ~100,000 unacknowledged local commits: 16x the figures above.
-// A 198 KB gzip bomb inflates to 64 MB and 1.3 M lines; these caps stop it after 8 MB.
-inline constexpr uint64_t kMaxUploadPackBody = 8u << 20;
-inline constexpr size_t kMaxUploadPackHaves = 100'000;
-// How much of the decoded request is read before git starts, so that a refusal can still be a
-// status code; a larger request streams on and is cut off (connection dropped) at a cap.
-inline constexpr size_t kUploadPackReadAhead = 1u << 20;
+// What a real fetch sends. Stateless negotiation re-sends every `have` of the earlier rounds, and
+// git doubles each round's batch (16, 32, ... 4,096), so the last request is the largest and may
+// hold up to twice the haves needed. Measured with git 2.39 between two clones that diverged by
+// 6,000 commits each from a 3,000-commit base: protocol v0, 11 requests, the largest 8,193
+// `have` lines = 410 KB decoded (102 KB gzipped); v2, 10 requests, the largest 8,176 haves. A
+// fetch of an unrelated history sends a `have` for every local commit (git gives up only after
+// an ACK). The caps are 6x (haves) and 10x (bytes) those figures: clients ~25,000 commits apart
+// still fetch. The gzip bomb (198 KB inflating to 64 MB, 1.3 M lines) stops at 2.5 MB.
+inline constexpr uint64_t kMaxUploadPackBody = 4u << 20;
+inline constexpr size_t kMaxUploadPackHaves = 50'000;
 
 // Counts `have` pkt-lines (protocol v0 negotiation and v2 `command=fetch` arguments alike) in a
 // stream fed in arbitrary pieces.
@@ -43,8 +41,9 @@ private:
     size_t haves_ = 0;
 };
 
-// An upload-pack request body with both caps applied: read_ahead() decodes the start of it into
-// memory; read() hands it out and then streams the rest.
+// An upload-pack request body with both caps applied: read_ahead() decodes it (or its start)
+// into memory, so that a refusal is still a status code; read() hands it out, then streams any
+// rest through the same checks.
 class UploadPackBody {
 public:
     UploadPackBody(std::shared_ptr<RequestBody> body, size_t max_haves)
