@@ -96,6 +96,8 @@ int run_scan(const RepoCommands& c) {
         std::cout << "Missing: " << join(summary->missing) << "\n";
     for (const auto& skipped : summary->skipped)
         std::cout << "Skipped: " << skipped << "\n";
+    for (const auto& hook : summary->hooks_retired)
+        std::cout << "Retired Kallithea's Git hook: " << hook << "\n";
     return kExitOk;
 }
 

@@ -18,6 +18,8 @@
 #include "service/repo_metadata.hpp"
 #include "store/journal.hpp"
 #include "store/users.hpp"
+#include "vcs/git/kallithea_hooks.hpp"
+#include "vcs/git/stale_quarantine.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
@@ -110,6 +112,31 @@ Status write_journal(App& app, const GitSession& session, std::string action) {
     return store::Journal(*conn).add(entry);
 }
 
+// Logs what retire_kallithea_hooks did; a failure leaves the hook running, harmless but slow.
+void retire_kallithea_hooks(const std::string& git_dir, const std::string& name) {
+    auto retired = vcs::git::retire_kallithea_hooks(git_dir);
+    if (!retired)
+        log::warn("{}: cannot retire Kallithea's Git hooks: {} ({})", name, retired.error().message,
+                  retired.error().detail);
+    else
+        for (const auto& hook : *retired)
+            log::info("{}: retired Kallithea's {} hook (kept as {}.kallithea-bak)", name, hook,
+                      hook);
+}
+
+// A push interrupted by the server's death leaves receive-pack's quarantine (the objects it
+// received) behind. One idle for longer than any push may run (kRpcTimeout, the same on every
+// server sharing the repositories) belongs to no running receive-pack.
+void remove_stale_quarantines(const std::string& git_dir, const std::string& name) {
+    auto removed = vcs::git::remove_stale_quarantines(
+        git_dir, std::chrono::duration_cast<std::chrono::seconds>(kRpcTimeout));
+    if (!removed)
+        log::warn("{}: {} ({})", name, removed.error().message, removed.error().detail);
+    else
+        for (const auto& dir : *removed)
+            log::info("{}: removed {} left by an interrupted push", name, dir);
+}
+
 // What Kallithea's post-receive hook does once refs have moved. Failures are logged; the push
 // itself has succeeded and the client is told so.
 void record_push(App& app, const GitSession& session, const std::string& git_dir,
@@ -166,6 +193,10 @@ Result<std::vector<git_push::RefCommand>> applied_updates(
 Status run_receive_pack(App& app, const GitSession& session, const ProcessInput& in,
                         const ProcessOutput& out) {
     const std::string git_dir = git_dir_of(session.repo.path);
+    // A repository Kallithea created still has its post-receive hook (seconds of Python that
+    // repeat what record_push does): the first push through us retires it.
+    retire_kallithea_hooks(git_dir, session.repo.name);
+    remove_stale_quarantines(git_dir, session.repo.name);
     auto before = git_push::snapshot_refs(git_dir);
     if (!before)
         return fail(std::move(before.error()));

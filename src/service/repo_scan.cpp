@@ -17,6 +17,7 @@
 #include "service/repos.hpp"
 #include "store/repo_groups.hpp"
 #include "store/ui.hpp"
+#include "vcs/git/kallithea_hooks.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
@@ -185,6 +186,25 @@ Status handle_missing(db::Connection& conn, const fs::path& root, bool remove,
     return ok();
 }
 
+// Adoption of a Kallithea installation: its own Git hooks go (see kallithea_hooks.hpp).
+void retire_hooks(const fs::path& root, const std::map<std::string, std::string>& found,
+                  ScanSummary& summary) {
+    for (const auto& [name, type] : found) {
+        if (type != "git")
+            continue;
+        auto retired = vcs::git::retire_kallithea_hooks((root / name).string());
+        if (!retired) {
+            summary.skipped.push_back(
+                fmt::format("{}: {} ({})", name, retired.error().message, retired.error().detail));
+            continue;
+        }
+        for (const auto& hook : *retired) {
+            log::info("repo-scan: {}: retired Kallithea's {} hook", name, hook);
+            summary.hooks_retired.push_back(name + ": " + hook);
+        }
+    }
+}
+
 }  // namespace
 
 Result<ScanSummary> scan_repositories(App& app, bool remove_missing) {
@@ -203,6 +223,7 @@ Result<ScanSummary> scan_repositories(App& app, bool remove_missing) {
                         fmt::format("the repository root {} is not a directory", root.string()));
         std::map<std::string, std::string> found;
         find_repositories(root, "", 0, found, summary.skipped);
+        retire_hooks(root, found, summary);
         if (auto st = add_found(*conn, root, found, summary); !st)
             return fail(std::move(st.error()));
         if (auto st = handle_missing(*conn, root, remove_missing, summary); !st)

@@ -105,8 +105,9 @@ Result<std::vector<AdminRepoItem>> administered_repositories(App& app, const Aut
 struct ScanSummary {
     std::vector<std::string> added;
     std::vector<std::string> removed;
-    std::vector<std::string> missing;  // rows without a repository on disk (not removed)
-    std::vector<std::string> skipped;  // "path: reason" for directories that were not added
+    std::vector<std::string> missing;        // rows without a repository on disk (not removed)
+    std::vector<std::string> skipped;        // "path: reason" for directories that were not added
+    std::vector<std::string> hooks_retired;  // "repo: hook" for Kallithea's Git hooks retired
 };
 
 // repo-scan: adds repositories found under the repository root that have no row (owned by the

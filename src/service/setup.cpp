@@ -7,11 +7,16 @@
 #include <system_error>
 
 #include "auth/password.hpp"
+#include "core/log.hpp"
 #include "core/random.hpp"
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
+#include "store/repositories.hpp"
 #include "store/seed.hpp"
+#include "store/ui.hpp"
+#include "vcs/git/kallithea_hooks.hpp"
+#include "vcs/repository.hpp"
 
 namespace kallithea::service {
 namespace {
@@ -82,6 +87,35 @@ Result<std::shared_ptr<db::Pool>> open_empty_database(const config::AppConfig& c
     return db::Pool::open(config.db, 1);
 }
 
+// Adopting a Kallithea installation: the Git hooks Kallithea installed in its repositories go
+// (this server does their work itself). A note for db-upgrade's summary ("" when none).
+Result<std::string> retire_kallithea_hooks(db::Connection& conn) {
+    auto root = store::Ui(conn).repo_root();
+    if (!root)
+        return fail(std::move(root.error()));
+    auto names = store::Repositories(conn).all_names();
+    if (!names)
+        return fail(std::move(names.error()));
+    size_t count = 0;
+    for (const auto& name : *names) {
+        const std::string path = (fs::path(*root) / name).string();
+        if (vcs::detect_repository_type(path) != "git")
+            continue;
+        auto retired = vcs::git::retire_kallithea_hooks(path);
+        if (!retired) {
+            log::warn("db-upgrade: {}: {} ({})", name, retired.error().message,
+                      retired.error().detail);
+            continue;
+        }
+        for (const auto& hook : *retired)
+            log::info("db-upgrade: {}: retired Kallithea's {} hook", name, hook);
+        count += retired->empty() ? 0 : 1;
+    }
+    if (count == 0)
+        return std::string();
+    return "; retired Kallithea's Git hooks in " + std::to_string(count) + " repositories";
+}
+
 }  // namespace
 
 Status create_database(const config::AppConfig& config, const DbCreateOptions& options) {
@@ -135,10 +169,14 @@ Result<std::string> upgrade_database(const config::AppConfig& config) {
     auto after = db::inspect(*conn);
     if (!after)
         return fail(std::move(after.error()));
+    auto hooks = retire_kallithea_hooks(*conn);
+    if (!hooks)
+        return fail(std::move(hooks.error()));
     if (*applied == 0)
-        return "database " + config.db.redacted() + " is up to date (" + after->describe() + ")";
+        return "database " + config.db.redacted() + " is up to date (" + after->describe() + ")" +
+               *hooks;
     return "database " + config.db.redacted() + ": applied " + std::to_string(*applied) +
-           " migration(s), now " + after->describe();
+           " migration(s), now " + after->describe() + *hooks;
 }
 
 }  // namespace kallithea::service

@@ -5,6 +5,7 @@
 #include "wire/context.hpp"
 #include "wire/request_body.hpp"
 #include "wire/routes.hpp"
+#include "wire/upload_pack_request.hpp"
 
 namespace kallithea::wire {
 namespace {
@@ -24,6 +25,15 @@ std::string pkt_line(std::string_view payload) {
 
 int status_for_body_error(Errc code) {
     return code == Errc::too_large ? 413 : 400;
+}
+
+// A request body refused before git ran: logged (these are the limits an attacker probes) and
+// answered 413 (too large) or 400.
+http::Response refuse(const WireCtx& ctx, const Error& error) {
+    log::warn("request {}: {} for {} from {} refused: {} ({})", ctx.req.request_id,
+              service::git_service_name(ctx.session.service), ctx.session.repo.name,
+              ctx.session.client_ip, error.message, error.detail);
+    return http::Response::text(status_for_body_error(error.code), error.message + "\n");
 }
 
 // Streams run after the handler has returned, so they log with copies of what they need.
@@ -67,23 +77,33 @@ http::Response advertise_refs(WireCtx& ctx) {
 
 http::Response run_rpc(WireCtx& ctx) {
     const std::string service_name(service::git_service_name(ctx.session.service));
-    auto opened = RequestBody::open(*ctx.req.body, ctx.req.header("Content-Encoding"));
+    const bool upload = ctx.session.service == service::GitService::upload_pack;
+    // Pushes may be as large as the server allows; fetch negotiation is small (see
+    // upload_pack_request.hpp), and a gzip body must not inflate past either limit.
+    const uint64_t limit = upload ? kMaxUploadPackBody : ctx.app->config().max_request_body_size;
+    auto opened = RequestBody::open(*ctx.req.body, ctx.req.header("Content-Encoding"), limit);
     if (!opened)
         return http::Response::text(415, opened.error().message + "\n");
     std::shared_ptr<RequestBody> body = std::move(*opened);
     // The first read happens now: it answers `Expect: 100-continue`, and a failure can still be
     // told with a status code.
     if (auto first = body->prefetch(); !first)
-        return http::Response::text(status_for_body_error(first.error().code),
-                                    first.error().message + "\n");
+        return refuse(ctx, first.error());
+    ProcessInput input = [body](char* buf, size_t size) { return body->read(buf, size); };
+    if (upload) {
+        // Negotiation requests are read whole (at most kMaxUploadPackBody) before git starts.
+        auto request = std::make_shared<UploadPackBody>(body, kMaxUploadPackHaves);
+        if (auto ahead = request->read_ahead(kMaxUploadPackBody + 1); !ahead)
+            return refuse(ctx, ahead.error());
+        input = [request](char* buf, size_t size) { return request->read(buf, size); };
+    }
     http::Response response;
     response.headers.set("Content-Type", "application/x-" + service_name + "-result");
     add_no_cache(response);
-    response.stream = [app = ctx.app, session = ctx.session, body,
+    response.stream = [app = ctx.app, session = ctx.session, input = std::move(input),
                        request_id = ctx.req.request_id](http::BodyWriter& out) {
-        auto ran = service::run_git_rpc(
-            *app, session, [&body](char* buf, size_t size) { return body->read(buf, size); },
-            [&out](std::string_view data) { return out.write(data); });
+        auto ran = service::run_git_rpc(*app, session, input,
+                                        [&out](std::string_view data) { return out.write(data); });
         if (!ran)
             log_failure(request_id, session, "request", ran.error());
     };

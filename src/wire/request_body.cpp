@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <string>
 
 namespace kallithea::wire {
 namespace {
@@ -33,7 +34,8 @@ struct RequestBody::Inflater {
     Inflater& operator=(const Inflater&) = delete;
 };
 
-RequestBody::RequestBody(http::BodyReader& body, bool gzip) : body_(body), raw_(kRawChunk) {
+RequestBody::RequestBody(http::BodyReader& body, bool gzip, uint64_t max_decoded)
+    : body_(body), raw_(kRawChunk), max_decoded_(max_decoded) {
     if (gzip)
         inflater_ = std::make_unique<Inflater>();
 }
@@ -41,11 +43,12 @@ RequestBody::RequestBody(http::BodyReader& body, bool gzip) : body_(body), raw_(
 RequestBody::~RequestBody() = default;
 
 Result<std::unique_ptr<RequestBody>> RequestBody::open(http::BodyReader& body,
-                                                       std::string_view content_encoding) {
+                                                       std::string_view content_encoding,
+                                                       uint64_t max_decoded) {
     if (content_encoding.empty() || iequals(content_encoding, "identity"))
-        return std::unique_ptr<RequestBody>(new RequestBody(body, false));
+        return std::unique_ptr<RequestBody>(new RequestBody(body, false, max_decoded));
     if (iequals(content_encoding, "gzip") || iequals(content_encoding, "x-gzip"))
-        return std::unique_ptr<RequestBody>(new RequestBody(body, true));
+        return std::unique_ptr<RequestBody>(new RequestBody(body, true, max_decoded));
     return fail(Errc::invalid_argument, "Unsupported Content-Encoding",
                 std::string(content_encoding));
 }
@@ -77,6 +80,19 @@ Status RequestBody::prefetch() {
 }
 
 Result<size_t> RequestBody::read(char* buf, size_t size) {
+    // One byte more than the limit is asked for, so that a body of exactly the limit passes.
+    const uint64_t left = max_decoded_ - std::min(decoded_, max_decoded_);
+    auto n = read_decoded(buf, left >= size ? size : static_cast<size_t>(left) + 1);
+    if (!n)
+        return n;
+    decoded_ += *n;
+    if (decoded_ > max_decoded_)
+        return fail(Errc::too_large, "Request body too large",
+                    "more than " + std::to_string(max_decoded_) + " bytes once decoded");
+    return n;
+}
+
+Result<size_t> RequestBody::read_decoded(char* buf, size_t size) {
     if (size == 0)
         return 0;
     if (!inflater_) {

@@ -13,6 +13,8 @@ using namespace kallithea::wire;
 
 namespace {
 
+constexpr uint64_t kNoLimit = UINT64_MAX;
+
 // Serves a string in pieces of at most `step` bytes.
 class StringBody : public http::BodyReader {
 public:
@@ -70,7 +72,7 @@ std::string sample(size_t size) {
 TEST(WireRequestBody, IdentityAfterPrefetch) {
     const std::string data = sample(200000);
     StringBody raw(data, 7000);
-    auto body = RequestBody::open(raw, "");
+    auto body = RequestBody::open(raw, "", kNoLimit);
     ASSERT_TRUE(body);
     ASSERT_TRUE((*body)->prefetch());
     EXPECT_EQ(read_all(**body, 4096).value(), data);
@@ -80,7 +82,7 @@ TEST(WireRequestBody, GzipInSmallPieces) {
     const std::string data = sample(300000);
     for (size_t step : {1u, 13u, 65536u}) {
         StringBody raw(gzip(data), step);
-        auto body = RequestBody::open(raw, "gzip");
+        auto body = RequestBody::open(raw, "gzip", kNoLimit);
         ASSERT_TRUE(body);
         ASSERT_TRUE((*body)->prefetch());
         EXPECT_EQ(read_all(**body, step == 1 ? 100 : 8192).value(), data) << step;
@@ -89,7 +91,7 @@ TEST(WireRequestBody, GzipInSmallPieces) {
 
 TEST(WireRequestBody, EmptyBody) {
     StringBody raw("", 10);
-    auto body = RequestBody::open(raw, "identity");
+    auto body = RequestBody::open(raw, "identity", kNoLimit);
     ASSERT_TRUE(body);
     ASSERT_TRUE((*body)->prefetch());
     EXPECT_EQ(read_all(**body, 10).value(), "");
@@ -98,21 +100,21 @@ TEST(WireRequestBody, EmptyBody) {
 TEST(WireRequestBody, CorruptAndTruncatedGzip) {
     std::string packed = gzip(sample(10000));
     StringBody truncated(packed.substr(0, packed.size() / 2), 100);
-    auto body = RequestBody::open(truncated, "x-gzip");
+    auto body = RequestBody::open(truncated, "x-gzip", kNoLimit);
     ASSERT_TRUE(body);
     auto result = read_all(**body, 1000);
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, Errc::invalid_argument);
 
     StringBody garbage("this is not gzip at all", 100);
-    body = RequestBody::open(garbage, "gzip");
+    body = RequestBody::open(garbage, "gzip", kNoLimit);
     ASSERT_TRUE(body);
     result = read_all(**body, 1000);
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, Errc::invalid_argument);
 
     StringBody refused("not gzip", 100);
-    body = RequestBody::open(refused, "gzip");
+    body = RequestBody::open(refused, "gzip", kNoLimit);
     ASSERT_TRUE(body);
     auto first = (*body)->prefetch();
     ASSERT_FALSE(first);
@@ -120,7 +122,7 @@ TEST(WireRequestBody, CorruptAndTruncatedGzip) {
 
     // Valid magic, corrupt after it: found while streaming.
     StringBody broken(std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10) + "zzzz", 100);
-    body = RequestBody::open(broken, "gzip");
+    body = RequestBody::open(broken, "gzip", kNoLimit);
     ASSERT_TRUE(body);
     ASSERT_TRUE((*body)->prefetch());
     ASSERT_FALSE(read_all(**body, 1000));
@@ -128,7 +130,33 @@ TEST(WireRequestBody, CorruptAndTruncatedGzip) {
 
 TEST(WireRequestBody, UnknownEncoding) {
     StringBody raw("x", 1);
-    auto body = RequestBody::open(raw, "br");
+    auto body = RequestBody::open(raw, "br", kNoLimit);
     ASSERT_FALSE(body);
     EXPECT_EQ(body.error().code, Errc::invalid_argument);
+}
+
+TEST(WireRequestBody, DecodedSizeIsBounded) {
+    // A gzip bomb: a megabyte of zeros packs into about a kilobyte.
+    const std::string zeros(1 << 20, '0');
+    for (size_t step : {7u, 65536u}) {
+        StringBody raw(gzip(zeros), step);
+        auto body = RequestBody::open(raw, "gzip", 100000);
+        ASSERT_TRUE(body);
+        ASSERT_TRUE((*body)->prefetch());
+        auto result = read_all(**body, 8192);
+        ASSERT_FALSE(result);
+        EXPECT_EQ(result.error().code, Errc::too_large);
+        EXPECT_LE((*body)->decoded(), 100001u);
+    }
+    // Identity bodies obey the same limit; exactly the limit passes.
+    StringBody plain(zeros, 4096);
+    auto exact = RequestBody::open(plain, "", zeros.size());
+    ASSERT_TRUE(exact);
+    EXPECT_EQ(read_all(**exact, 5000).value(), zeros);
+    StringBody over(zeros, 4096);
+    auto smaller = RequestBody::open(over, "identity", zeros.size() - 1);
+    ASSERT_TRUE(smaller);
+    auto refused = read_all(**smaller, 5000);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::too_large);
 }
