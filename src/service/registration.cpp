@@ -88,7 +88,7 @@ Result<Registered> email_in_use(App& app, const NewAccount& account) {
         "already belongs to an account.\n\nIf this was you, log in to your existing account or "
         "reset its password. Otherwise you can ignore this mail.\n",
         account.username);
-    if (auto sent = send_mail(app.config(), mail); !sent)
+    if (auto sent = enqueue_mail(app, mail); !sent)
         log::error("mail to the owner of a registered address: {} ({})", sent.error().message,
                    sent.error().detail);
     Registered out;
