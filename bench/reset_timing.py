@@ -39,7 +39,7 @@ def main():
         port = free_port()
         ini = tmp / "kallithea.ini"
         run(binary, "config-create", ini, "host=127.0.0.1", f"port={port}", "smtp_server=127.0.0.1",
-            f"smtp_port={black_hole.getsockname()[1]}", "[logger_kallithea]", "level=WARN")
+            f"smtp_port={black_hole.getsockname()[1]}")
         (tmp / "repos").mkdir()
         run(binary, "db-create", "-c", ini, "--user", "admin", "--password", "admin-secret-1",
             "--email", "known@example.com", "--repos", tmp / "repos", "--force-yes")
