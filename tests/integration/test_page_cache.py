@@ -71,7 +71,8 @@ def test_permissions_and_layout_are_never_shared(server):
         assert r.status_code == 200
         assert 'data-username="bob"' in r.text
     assert carol.get(server.url + "/r/summary", timeout=30).status_code == 404
-    assert requests.get(server.url + "/r/summary", timeout=30).status_code == 404
+    anon = requests.get(server.url + "/r/summary", allow_redirects=False, timeout=30)
+    assert anon.status_code == 302 and "/_admin/login" in anon.headers["Location"]
     # Revoking bob's grant takes effect on the next request.
     db = server.db()
     db.execute("DELETE FROM repo_to_perm WHERE user_id=(SELECT user_id FROM users WHERE "

@@ -125,7 +125,8 @@ def test_private_toggle(server):
     assert r.status_code == 303
     assert row(server, "proj")[1] == 1
     assert default_perm(server, "proj") == "repository.none"
-    assert requests.get(server.url + "/proj").status_code == 404
+    hidden = requests.get(server.url + "/proj", allow_redirects=False)
+    assert hidden.status_code == 302 and "/_admin/login" in hidden.headers["Location"]
     r = post_settings(s, server, "proj")  # unchecked box: public again
     assert r.status_code == 303
     assert default_perm(server, "proj") == "repository.read"

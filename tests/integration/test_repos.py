@@ -114,7 +114,9 @@ def test_cli_create_writes_rows_dirs_and_journal(server, tmp_path):
     assert group_page.status_code == 200
     assert 'data-repo="team/tool"' in group_page.text
     assert requests.get(server.url + "/team/tool/summary").status_code == 200
-    assert requests.get(server.url + "/no-such-group").status_code == 404
+    # Anonymous visitors are sent to log in for a missing name, as for a private one.
+    missing = requests.get(server.url + "/no-such-group", allow_redirects=False)
+    assert missing.status_code == 302 and "/_admin/login" in missing.headers["Location"]
 
 
 def test_cli_private_and_defaults(server):
