@@ -169,9 +169,14 @@ Result<std::string> upgrade_database(const config::AppConfig& config) {
     auto after = db::inspect(*conn);
     if (!after)
         return fail(std::move(after.error()));
+    // The schema is upgraded whatever happens here; a database without a repository root (or
+    // repositories) has no hooks to retire.
     auto hooks = retire_kallithea_hooks(*conn);
-    if (!hooks)
-        return fail(std::move(hooks.error()));
+    if (!hooks) {
+        log::warn("db-upgrade: Kallithea's Git hooks not checked: {} ({})", hooks.error().message,
+                  hooks.error().detail);
+        hooks = std::string();
+    }
     if (*applied == 0)
         return "database " + config.db.redacted() + " is up to date (" + after->describe() + ")" +
                *hooks;
