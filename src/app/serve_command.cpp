@@ -60,6 +60,12 @@ int run_serve(const ServeOptions& options) {
     server_options.port = static_cast<uint16_t>(options.port ? options.port : config->port);
     server_options.workers = std::max<size_t>(4, config->threads);
     server_options.max_body_bytes = config->max_request_body_size;
+    server_options.header_timeout = std::chrono::seconds(config->header_timeout);
+    server_options.body_timeout = std::chrono::seconds(config->body_timeout);
+    server_options.response_timeout = std::chrono::seconds(config->response_timeout);
+    server_options.min_rate_bytes = config->min_rate_bytes;
+    server_options.min_rate_window = std::chrono::seconds(config->min_rate_window);
+    server_options.spool_dir = config->spool_dir;
     auto server = http::Server::bind(
         server_options,
         [site, git](http::Request& request) {
@@ -70,6 +76,13 @@ int run_serve(const ServeOptions& options) {
         },
         [site](int status, const std::string& request_id) {
             return site->error_page(status, request_id);
+        },
+        // Before a large body is received: the same credential and permission checks, or the
+        // form size limit, so that no refused request costs more than its head.
+        [site, git](http::Request& request) {
+            if (wire::GitHttp::claims(request))
+                return git->admit(request);
+            return site->admit(request);
         });
     if (!server) {
         print_error(server.error().message);

@@ -98,6 +98,24 @@ private:
     const Ini& ini_;
 };
 
+// Our slow-client settings: deadlines, the minimum transfer rate and the spool directory.
+Status load_server_timeouts(const Reader& in, AppConfig& config) {
+    const std::pair<std::string_view, std::int64_t*> seconds[] = {
+        {"header_timeout", &config.header_timeout},
+        {"body_timeout", &config.body_timeout},
+        {"response_timeout", &config.response_timeout},
+        {"min_rate_window", &config.min_rate_window},
+    };
+    for (const auto& [key, field] : seconds)
+        if (auto s = in.integer(kServer, key, *field, std::int64_t{1}, std::int64_t{86400}); !s)
+            return s;
+    if (auto s = in.integer(kServer, "min_rate_bytes", config.min_rate_bytes, std::uint64_t{0},
+                            UINT64_MAX);
+        !s)
+        return s;
+    return in.string(kServer, "spool_dir", config.spool_dir);
+}
+
 Status load_server(const Reader& in, AppConfig& config) {
     if (auto s = in.string(kServer, "host", config.host); !s)
         return s;
@@ -118,8 +136,11 @@ Status load_server(const Reader& in, AppConfig& config) {
             return s;
     if (config.threads < kMinThreads)
         config.threads = kSmallThreadsReplacement;
-    return in.integer(kServer, "max_request_body_size", config.max_request_body_size,
-                      std::uint64_t{0}, UINT64_MAX);
+    if (auto s = in.integer(kServer, "max_request_body_size", config.max_request_body_size,
+                            std::uint64_t{0}, UINT64_MAX);
+        !s)
+        return s;
+    return load_server_timeouts(in, config);
 }
 
 Status load_paths_and_secrets(const Reader& in, AppConfig& config) {

@@ -23,6 +23,13 @@ struct AppConfig {
     int port = 5000;
     int threads = 8;  // request workers; see load() for how small values are treated
     std::uint64_t max_request_body_size = 107374182400;  // bytes (100 GB, Kallithea's value)
+    // Our additions (slow clients, see docs/admin.md): seconds and bytes.
+    std::int64_t header_timeout = 30;      // the request head must arrive within this
+    std::int64_t body_timeout = 60;        // a small (in-memory) request body within this
+    std::int64_t response_timeout = 120;   // a non-streamed response must be written within this
+    std::uint64_t min_rate_bytes = 16384;  // a transfer moving fewer bytes per window is cut off
+    std::int64_t min_rate_window = 30;     // seconds
+    std::string spool_dir;                 // large bodies and responses; empty: $TMPDIR or /tmp
 
     // [app:main]
     DbUrl db;                                // sqlalchemy.url (required)

@@ -31,4 +31,18 @@ inline int hex_value(char c) {
     return -1;
 }
 
+// Client-supplied text as a log line may show it: at most `max` bytes (cut at a UTF-8 character
+// boundary), then "…" when something was cut. Keeps one hostile request from writing a 64 KB line.
+inline constexpr size_t kLogTextMax = 512;
+inline std::string clip_for_log(std::string_view s, size_t max = kLogTextMax) {
+    if (s.size() <= max)
+        return std::string(s);
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+        --cut;  // do not split a multi-byte character
+    std::string out(s.substr(0, cut));
+    out += "\xE2\x80\xA6";
+    return out;
+}
+
 }  // namespace kallithea::text

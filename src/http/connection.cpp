@@ -1,21 +1,21 @@
-// Client connections of the standalone server on Boost.Beast/Asio: request heads are read
-// asynchronously on the connection's strand; each exchange then runs on a worker, which reads
-// the body and writes the response synchronously (poll-based timeouts) before handing the idle
-// connection back to the io threads.
+// Client connections of the standalone server on Boost.Beast/Asio. Everything that waits on a
+// client happens here, asynchronously on the connection's strand: reading the request head,
+// receiving the body (small ones into memory; larger ones after the admission check, spooled to
+// an unlinked file), and sending the response from the outbound queue the worker fills. Workers
+// get complete requests and never touch the socket. Stalled clients are cut off by deadlines and
+// a minimum transfer rate; request framing is checked strictly (RFC 9112).
 #include "http/connection.hpp"
 
 #include <utility>  // before Asio (Boost 1.74 needs std::exchange declared)
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <limits>
 #include <optional>
-#include <span>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,12 +28,13 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "http/exchange.hpp"
 #include "http/request_id.hpp"
 #include "http/response_head.hpp"
+#include "http/spool.hpp"
 #include "http/worker_pool.hpp"
 
 namespace kallithea::http {
@@ -51,21 +52,26 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kBufferReserve = 64 * 1024;
 constexpr size_t kReadSize = 16 * 1024;
-// Unread request bodies up to this size are read and dropped to keep the connection; longer
-// ones close it.
-constexpr uint64_t kDrainLimit = 256 * 1024;
+constexpr size_t kBodyReadSize = 64 * 1024;
+// The most response bytes one socket write gathers.
+constexpr size_t kWriteBatch = 256 * 1024;
 // How long a closing connection keeps reading what the client still sends, so that the
 // client sees our response rather than a reset.
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kLingerBytes = 1024 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-// How far the worker has got with the current request's body.
-struct BodyState {
-    bool expect_continue = false;
-    bool continue_sent = false;
-    bool failed = false;
-    uint64_t read = 0;
-};
+// Where a connection is: reading a head; receiving a body; waiting for the admission check;
+// answering (the worker producing and/or the io side sending); closing.
+enum class Phase { head, body, admitting, responding, lingering, closed };
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
 
 class Connection final : public ConnectionControl, public std::enable_shared_from_this<Connection> {
 public:
@@ -76,37 +82,49 @@ public:
 
     void start() override { on_strand(&Connection::read_header); }
     void close_if_idle() override { on_strand(&Connection::close_when_idle); }
-    void force_close() override { on_strand(&Connection::close_now); }
+    void force_close() override { on_strand(&Connection::close); }
 
-    // Worker side: synchronous socket I/O with the io timeout (see SyncStream).
-    template <class Buffers>
-    size_t read_some(const Buffers& buffers, error_code& ec);
-    bool write_all(std::span<const std::string_view> pieces);
-    Result<size_t> read_body(char* buf, size_t size, BodyState& body);
-    bool may_keep_alive(const BodyState& body) const;
+    // Worker side: whether the response may say keep-alive.
+    bool may_keep_alive() const { return parser_->keep_alive() && !host_.draining(); }
 
 private:
-    enum class State { reading, working, writing_error, lingering, closed };
-
     void on_strand(void (Connection::*action)()) {
         asio::post(strand_, [self = shared_from_this(), action] { (self.get()->*action)(); });
     }
     void close_when_idle();
-    void close_now();
+
+    // Request head.
     void read_header();
-    void parse_or_read();
-    void on_read(error_code ec, size_t n);
-    void arm_timer(std::chrono::steady_clock::duration after);
+    void parse_head();
+    void on_head_read(error_code ec, size_t n);
+    void on_head_complete();
+    int framing_error() const;
+    void build_request();
+    // Request body.
+    void admit();
+    void run_admission();
+    void on_admitted();
+    void consume_body();
+    void read_body_more();
+    void on_body_read(error_code ec, size_t n);
+    // Response.
     void hand_to_worker();
-    void reject(error_code ec);
+    void serve();
+    void on_worker_done(bool reuse, bool streamed);
+    void pump();
+    void on_written(error_code ec, size_t n);
+    void response_sent();
+    void reject(int status);
+    // Timers and closing.
+    void arm_deadline(Clock::duration after);
+    void on_deadline();
+    void start_rate_window();
+    void on_rate_tick();
+    bool waiting_on_server() const;
+    void cut_off(std::string_view what);
     void linger_close();
     void linger_read();
     void close();
-
-    void serve();
-    void build_request(Request& request, BodyState& body);
-    bool drain_body(BodyState& body);
-    bool wait_ready(short events, error_code& ec);
     void access_log(std::string_view user, std::string_view method, std::string_view target,
                     int status, uint64_t bytes, Clock::time_point start,
                     std::string_view request_id) const;
@@ -114,62 +132,89 @@ private:
     ConnectionHost& host_;
     Strand strand_;
     Socket socket_;
-    asio::steady_timer timer_;
-    uint64_t timer_generation_ = 0;
+    asio::steady_timer deadline_;
+    uint64_t deadline_generation_ = 0;
+    asio::steady_timer rate_timer_;
+    uint64_t rate_generation_ = 0;
     beast::flat_buffer buffer_;
     std::optional<Parser> parser_;
-    State state_ = State::reading;
+    Phase phase_ = Phase::head;
     bool first_request_ = true;
     bool header_started_ = false;
     size_t linger_bytes_ = 0;
     std::string remote_addr_;
-    std::string error_out_;
+
+    // The current request (handed to a worker between the strand's hand-over posts).
+    Request request_;
+    std::string log_id_;  // request_.request_id, for the strand while a worker has request_
+    Clock::time_point request_started_;
+    std::unique_ptr<BodySpool> body_;
+    uint64_t body_limit_ = 0;
+    bool expect_continue_ = false;
+    bool admitted_ = false;
+
+    // The response side.
+    std::unique_ptr<OutboundQueue> out_;
+    std::vector<std::string> batch_;  // being written
+    std::vector<asio::const_buffer> batch_buffers_;
+    bool writing_ = false;
+    bool worker_done_ = false;
+    bool reuse_ = false;
+
+    // Minimum-rate accounting for the current window.
+    uint64_t window_bytes_ = 0;
+    bool window_excused_ = false;
 };
 
-// Adapts the connection to Beast's SyncReadStream for body parsing on the worker.
-struct SyncStream {
-    Connection* connection;
-    template <class Buffers>
-    size_t read_some(const Buffers& buffers, error_code& ec) {
-        return connection->read_some(buffers, ec);
-    }
-    template <class Buffers>
-    size_t read_some(const Buffers& buffers) {
-        error_code ec;
-        const size_t n = connection->read_some(buffers, ec);
-        if (ec)
-            throw boost::system::system_error(ec);  // unused by Beast's error_code API
-        return n;
-    }
-};
-
-// The connection as seen by one exchange: its request body and its response sink.
-class ExchangeSocket final : public BodyReader, public ExchangeIo {
+// The connection as one exchange on a worker sees it: a sink into the outbound queue.
+class ExchangeSocket final : public ExchangeIo {
 public:
-    explicit ExchangeSocket(Connection& connection) : connection_(connection) {}
-    Result<size_t> read(char* buf, size_t size) override {
-        return connection_.read_body(buf, size, body_);
+    ExchangeSocket(const Connection& connection, OutboundQueue& out, bool keep_alive_allowed)
+        : connection_(connection), out_(out), keep_alive_allowed_(keep_alive_allowed) {}
+    bool write(std::span<const std::string_view> pieces) override { return out_.append(pieces); }
+    bool write_owned(std::string head, std::string body) override {
+        if (body.size() <= 64 * 1024) {
+            head += body;
+            return out_.append_owned(std::move(head));
+        }
+        return out_.append_owned(std::move(head)) && out_.append_owned(std::move(body));
     }
-    bool write(std::span<const std::string_view> pieces) override {
-        return connection_.write_all(pieces);
+    bool may_keep_alive() const override {
+        return keep_alive_allowed_ && connection_.may_keep_alive();
     }
-    bool may_keep_alive() const override { return connection_.may_keep_alive(body_); }
-    BodyState& body() { return body_; }
 
 private:
-    Connection& connection_;
-    BodyState body_;
+    const Connection& connection_;
+    OutboundQueue& out_;
+    bool keep_alive_allowed_;
+};
+
+class EmptyBody final : public BodyReader {
+public:
+    Result<size_t> read(char*, size_t) override { return size_t{0}; }
 };
 
 Connection::Connection(ConnectionHost& host, Socket socket)
-    : host_(host), strand_(socket.get_executor()), socket_(std::move(socket)), timer_(strand_) {
+    : host_(host),
+      strand_(socket.get_executor()),
+      socket_(std::move(socket)),
+      deadline_(strand_),
+      rate_timer_(strand_) {
     error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
-    socket_.non_blocking(true, ec);  // sync I/O on workers polls with a timeout
     const auto endpoint = socket_.remote_endpoint(ec);
     if (!ec)
         remote_addr_ = endpoint.address().to_string();
     buffer_.reserve(kBufferReserve);
+    const auto& options = host_.options();
+    OutboundQueue::Limits limits;
+    limits.memory = options.response_memory_bytes;
+    limits.spool = options.response_spool_bytes;
+    limits.dir = options.spool_dir;
+    limits.budget = &host_.spool_budget();
+    // Called by a producing worker, which holds a reference to the connection.
+    out_ = std::make_unique<OutboundQueue>(
+        limits, [this] { asio::post(strand_, [self = shared_from_this()] { self->pump(); }); });
 }
 
 Connection::~Connection() {
@@ -177,128 +222,481 @@ Connection::~Connection() {
 }
 
 void Connection::close_when_idle() {
-    if (state_ == State::reading && !header_started_ && buffer_.size() == 0)
+    if (phase_ == Phase::head && !header_started_ && buffer_.size() == 0)
         close();
 }
 
-void Connection::close_now() {
-    if (state_ == State::working) {
-        // The worker owns the socket object; shutting the descriptor down makes its blocked
-        // read or write fail so the handler finishes.
-        ::shutdown(socket_.native_handle(), SHUT_RDWR);
-        return;
-    }
-    close();
-}
+// ---- request head ----
 
 void Connection::read_header() {
-    if (state_ == State::closed)
+    if (phase_ == Phase::closed)
         return;
     if (host_.draining() && !first_request_ && buffer_.size() == 0) {
         close();
         return;
     }
-    state_ = State::reading;
+    phase_ = Phase::head;
     header_started_ = false;
+    request_ = Request{};
+    log_id_.clear();
+    request_started_ = Clock::time_point{};
+    expect_continue_ = false;
     const auto& options = host_.options();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(
         std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
     parser_->body_limit(options.max_body_bytes);
-    arm_timer(first_request_ ? options.header_timeout : options.idle_timeout);
-    parse_or_read();
+    arm_deadline(first_request_ ? options.header_timeout : options.idle_timeout);
+    parse_head();
 }
 
-void Connection::parse_or_read() {
+void Connection::parse_head() {
     if (buffer_.size() > 0) {
         if (!header_started_) {
             header_started_ = true;
             if (!first_request_)
-                arm_timer(host_.options().header_timeout);
+                arm_deadline(host_.options().header_timeout);
         }
         error_code ec;
         const size_t used = parser_->put(buffer_.data(), ec);
         buffer_.consume(used);
-        if (!ec && parser_->is_header_done()) {
-            hand_to_worker();
+        if ((!ec || ec == bhttp::error::need_buffer) && parser_->is_header_done()) {
+            on_head_complete();
             return;
         }
         if (ec && ec != bhttp::error::need_more) {
-            reject(ec);
+            if (ec == bhttp::error::header_limit)
+                reject(431);
+            else if (ec == bhttp::error::body_limit)
+                reject(413);
+            else
+                reject(400);
             return;
         }
     }
     socket_.async_read_some(
         buffer_.prepare(kReadSize),
-        [self = shared_from_this()](error_code ec, size_t n) { self->on_read(ec, n); });
+        [self = shared_from_this()](error_code ec, size_t n) { self->on_head_read(ec, n); });
 }
 
-void Connection::on_read(error_code ec, size_t n) {
-    if (state_ != State::reading)
+void Connection::on_head_read(error_code ec, size_t n) {
+    if (phase_ != Phase::head)
         return;
     if (ec) {
         close();  // peer closed, reset, or the timer/drain closed the socket
         return;
     }
     buffer_.commit(n);
-    parse_or_read();
+    parse_head();
 }
 
-void Connection::arm_timer(std::chrono::steady_clock::duration after) {
-    const uint64_t generation = ++timer_generation_;
-    timer_.expires_after(after);
-    timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-        if (ec || generation != self->timer_generation_)
-            return;
-        if (self->state_ == State::working || self->state_ == State::closed)
-            return;
-        log::debug("closing connection from {}: timeout", self->remote_addr_);
-        self->close();
+// RFC 9112: a request whose body length is ambiguous is refused and the connection closed,
+// so that no byte of it can be read as another request (§6.1, §6.3); HTTP/1.1 needs exactly
+// one Host (§3.2). Returns 400 or 0.
+int Connection::framing_error() const {
+    const auto& message = parser_->get();
+    int transfer_encodings = 0;
+    int content_lengths = 0;
+    int hosts = 0;
+    bool only_chunked = true;
+    for (const auto& field : message) {
+        const auto name = field.name();
+        if (name == bhttp::field::transfer_encoding) {
+            ++transfer_encodings;
+            const auto value = trim(std::string_view(field.value().data(), field.value().size()));
+            only_chunked = only_chunked && text::ascii_iequals(value, "chunked");
+        } else if (name == bhttp::field::content_length) {
+            ++content_lengths;
+        } else if (name == bhttp::field::host) {
+            ++hosts;
+        }
+    }
+    if (transfer_encodings > 1 || (transfer_encodings == 1 && !only_chunked))
+        return 400;
+    if (transfer_encodings > 0 && content_lengths > 0)
+        return 400;
+    if (hosts > 1 || (message.version() >= 11 && hosts == 0))
+        return 400;
+    return 0;
+}
+
+void Connection::build_request() {
+    const auto& message = parser_->get();
+    request_ = Request{};
+    request_.method_text = std::string(message.method_string());
+    request_.method = parse_method(request_.method_text);
+    request_.target = std::string(message.target());
+    request_.version = message.version() == 10 ? 10 : 11;
+    for (const auto& field : message)
+        request_.headers.add(std::string(field.name_string()), std::string(field.value()));
+    request_.remote_addr = remote_addr_;
+    request_.request_id = new_request_id();
+    log_id_ = request_.request_id;
+    if (!parser_->chunked())
+        request_.content_length = parser_->content_length().value_or(0);
+    const std::string_view expect = request_.header("Expect");
+    expect_continue_ = request_.version == 11 && !parser_->is_done() &&
+                       text::ascii_iequals(trim(expect), "100-continue");
+}
+
+void Connection::on_head_complete() {
+    request_started_ = Clock::now();
+    if (const int status = framing_error(); status != 0) {
+        reject(status);
+        return;
+    }
+    build_request();
+    parser_->eager(true);  // several chunks per put() from now on
+    const auto& options = host_.options();
+    body_ = std::make_unique<BodySpool>(options.spool_dir, options.small_body_bytes);
+    body_limit_ = options.max_body_bytes;
+    admitted_ = false;
+    start_rate_window();
+    if (parser_->is_done()) {
+        hand_to_worker();
+        return;
+    }
+    const auto length = parser_->content_length();
+    if (expect_continue_ || (length && *length > options.small_body_bytes)) {
+        admit();
+        return;
+    }
+    // A small body (or a chunked one, admitted once it grows past the small size).
+    phase_ = Phase::body;
+    arm_deadline(options.body_timeout);
+    consume_body();
+}
+
+// ---- request body ----
+
+void Connection::admit() {
+    phase_ = Phase::admitting;
+    window_excused_ = true;
+    ++deadline_generation_;
+    deadline_.cancel();
+    host_.pool().post([self = shared_from_this()] { self->run_admission(); });
+}
+
+void Connection::run_admission() {
+    auto refusal = admit_exchange(request_, host_.admitter(), host_.error_page());
+    if (!refusal) {
+        asio::post(strand_, [self = shared_from_this()] { self->on_admitted(); });
+        return;
+    }
+    ExchangeSocket io(*this, *out_, false);
+    const ExchangeResult result = send_refusal(request_, *refusal, io, host_.error_page());
+    access_log(request_.log_user.empty() ? "-" : request_.log_user, request_.method_text,
+               request_.target, result.status, result.bytes_sent, request_started_,
+               request_.request_id);
+    asio::post(strand_, [self = shared_from_this(), streamed = result.streamed] {
+        self->on_worker_done(false, streamed);
     });
 }
 
+void Connection::on_admitted() {
+    if (phase_ != Phase::admitting)
+        return;  // closed meanwhile
+    admitted_ = true;
+    if (request_.body_limit)
+        body_limit_ = std::min(body_limit_, *request_.body_limit);
+    const auto length = parser_->content_length();
+    if ((length && *length > body_limit_) || body_->size() > body_limit_) {
+        reject(413);
+        return;
+    }
+    phase_ = Phase::body;
+    if (expect_continue_) {
+        out_->append_owned(std::string(kContinue));
+        pump();
+    }
+    consume_body();
+}
+
+void Connection::consume_body() {
+    auto& body = parser_->get().body();
+    std::array<char, kBodyReadSize> scratch;
+    const auto& options = host_.options();
+    while (!parser_->is_done() && buffer_.size() > 0) {
+        body.data = scratch.data();
+        body.size = scratch.size();
+        body.more = true;
+        error_code ec;
+        const size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        const size_t got = scratch.size() - body.size;
+        body.data = nullptr;
+        if (got > 0) {
+            if (body_->size() + got > body_limit_) {
+                reject(413);
+                return;
+            }
+            if (auto status = body_->append(std::string_view(scratch.data(), got)); !status) {
+                log::warn("request {}: {} ({})", request_.request_id, status.error().message,
+                          status.error().detail);
+                reject(503);
+                return;
+            }
+        }
+        if (ec == bhttp::error::need_more) {
+            // An unfinished chunk header or trailer: bounded like the head.
+            if (buffer_.size() >= options.max_header_bytes) {
+                reject(431);
+                return;
+            }
+            break;
+        }
+        if (ec == bhttp::error::body_limit) {
+            reject(413);
+            return;
+        }
+        if (ec && ec != bhttp::error::need_buffer) {
+            reject(400);
+            return;
+        }
+        if (!admitted_ && body_->size() > options.small_body_bytes) {
+            admit();  // a chunked body grew past the small size
+            return;
+        }
+        if (used == 0 && got == 0)
+            break;
+    }
+    if (parser_->is_done()) {
+        hand_to_worker();
+        return;
+    }
+    read_body_more();
+}
+
+void Connection::read_body_more() {
+    socket_.async_read_some(
+        buffer_.prepare(kBodyReadSize),
+        [self = shared_from_this()](error_code ec, size_t n) { self->on_body_read(ec, n); });
+}
+
+void Connection::on_body_read(error_code ec, size_t n) {
+    if (phase_ != Phase::body)
+        return;
+    if (ec) {
+        log::debug("request {}: connection lost while receiving the body ({} bytes): {}",
+                   request_.request_id, body_->size(), ec.message());
+        close();
+        return;
+    }
+    buffer_.commit(n);
+    window_bytes_ += n;
+    consume_body();
+}
+
+// ---- response ----
+
 void Connection::hand_to_worker() {
-    ++timer_generation_;
-    timer_.cancel();
-    state_ = State::working;
+    phase_ = Phase::responding;
+    worker_done_ = false;
+    ++deadline_generation_;
+    deadline_.cancel();
+    window_excused_ = true;  // the handler may take its time before the first byte
+    pump();                  // sends what is queued (100 Continue), then waits for the worker
     host_.pool().post([self = shared_from_this()] { self->serve(); });
 }
 
-void Connection::reject(error_code ec) {
-    const auto started = Clock::now();
-    int status = 400;
-    if (ec == bhttp::error::header_limit)
-        status = 431;
-    else if (ec == bhttp::error::body_limit)
-        status = 413;
-    // A 413 here comes after a complete head, which deserves an id for the log.
-    const std::string request_id = status == 413 ? new_request_id() : std::string();
+void Connection::serve() {
+    ExchangeSocket io(*this, *out_, true);
+    std::unique_ptr<BodyReader> reader;
+    if (body_ && body_->size() > 0)
+        reader = body_->reader();
+    else
+        reader = std::make_unique<EmptyBody>();
+    request_.body = reader.get();
+    const ExchangeResult result = serve_exchange(request_, io, host_.handler(), host_.error_page());
+    request_.body = nullptr;
+    access_log(request_.log_user.empty() ? "-" : request_.log_user, request_.method_text,
+               request_.target, result.status, result.bytes_sent, request_started_,
+               request_.request_id);
+    asio::post(strand_, [self = shared_from_this(), reuse = result.reusable,
+                         streamed = result.streamed] { self->on_worker_done(reuse, streamed); });
+}
+
+void Connection::on_worker_done(bool reuse, bool streamed) {
+    if (phase_ == Phase::closed)
+        return;
+    phase_ = Phase::responding;
+    worker_done_ = true;
+    reuse_ = reuse;
+    if (!streamed)
+        arm_deadline(host_.options().response_timeout);
+    pump();
+}
+
+void Connection::pump() {
+    if (writing_ || phase_ == Phase::closed || phase_ == Phase::lingering)
+        return;
+    batch_.clear();
+    if (out_->next(batch_, kWriteBatch) == 0) {
+        if (out_->failed()) {
+            close();  // the spool failed (logged)
+        } else if (phase_ == Phase::responding && worker_done_) {
+            response_sent();
+        } else if (phase_ == Phase::responding) {
+            window_excused_ = true;  // waiting for the handler, not for the client
+        }
+        return;
+    }
+    batch_buffers_.clear();
+    for (const auto& piece : batch_)
+        batch_buffers_.emplace_back(piece.data(), piece.size());
+    writing_ = true;
+    asio::async_write(
+        socket_, batch_buffers_,
+        [self = shared_from_this()](error_code ec, size_t n) { self->on_written(ec, n); });
+}
+
+void Connection::on_written(error_code ec, size_t n) {
+    writing_ = false;
+    out_->sent(n);
+    window_bytes_ += n;
+    if (phase_ == Phase::closed)
+        return;
+    if (ec) {
+        log::debug("request {}: connection lost while sending: {}", log_id_, ec.message());
+        close();
+        return;
+    }
+    pump();
+}
+
+void Connection::response_sent() {
+    ++deadline_generation_;
+    deadline_.cancel();
+    ++rate_generation_;
+    rate_timer_.cancel();
+    body_.reset();
+    // With the whole request read there is nothing the client may still be sending, so the
+    // connection can close at once; otherwise linger so the client sees the response, not a reset.
+    const bool clean = parser_->is_done() && buffer_.size() == 0;
+    if (reuse_) {
+        first_request_ = false;
+        read_header();
+    } else if (clean) {
+        close();
+    } else {
+        linger_close();
+    }
+}
+
+// Answers a request the io side refuses (bad framing, limits) and closes the connection.
+void Connection::reject(int status) {
+    if (!request_started_.time_since_epoch().count())
+        request_started_ = Clock::now();
+    const bool head_done = parser_->is_header_done();
+    // A refusal after a complete head deserves an id for the log.
+    std::string request_id = request_.request_id;
+    if (request_id.empty() && (head_done || status == 413))
+        request_id = new_request_id();
+    log_id_ = request_id;
     Response response = host_.error_page()(status, request_id);
     response.stream = nullptr;
     const ResponsePlan plan = plan_response(response, false, 11, false);
-    error_out_ = serialize_response_head(response, plan, 11, request_id);
-    error_out_ += response.body;
+    std::string out = serialize_response_head(response, plan, 11, request_id);
+    out += response.body;
     std::string method = "-";
     std::string target = "-";
-    if (parser_->is_header_done()) {
+    if (head_done) {
         method = std::string(parser_->get().method_string());
         target = std::string(parser_->get().target());
     }
-    access_log("-", method, target, status, response.body.size(), started,
+    access_log("-", method, target, status, response.body.size(), request_started_,
                request_id.empty() ? "-" : request_id);
-    state_ = State::writing_error;
-    arm_timer(host_.options().header_timeout);
-    asio::async_write(socket_, asio::buffer(error_out_),
-                      [self = shared_from_this()](error_code, size_t) {
-                          if (self->state_ == State::writing_error)
-                              self->linger_close();
-                      });
+    out_->append_owned(std::move(out));
+    phase_ = Phase::responding;
+    worker_done_ = true;
+    reuse_ = false;
+    arm_deadline(host_.options().header_timeout);
+    pump();
+}
+
+// ---- timers and closing ----
+
+void Connection::arm_deadline(Clock::duration after) {
+    const uint64_t generation = ++deadline_generation_;
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this(), generation](error_code ec) {
+        if (!ec && generation == self->deadline_generation_)
+            self->on_deadline();
+    });
+}
+
+void Connection::on_deadline() {
+    const auto& options = host_.options();
+    switch (phase_) {
+        case Phase::head:
+            log::debug("closing connection from {}: timeout", remote_addr_);
+            close();
+            return;
+        case Phase::body:
+            log::warn("{} request {}: body not received within {} s ({} bytes); cut off",
+                      remote_addr_, log_id_, options.body_timeout.count(), body_->size());
+            close();
+            return;
+        case Phase::responding:
+            if (worker_done_) {
+                log::warn("{} request {}: response not written within its deadline; cut off",
+                          remote_addr_, log_id_.empty() ? "-" : log_id_);
+                close();
+            }
+            return;
+        case Phase::lingering:
+            close();
+            return;
+        case Phase::admitting:
+        case Phase::closed:
+            return;
+    }
+}
+
+void Connection::start_rate_window() {
+    window_bytes_ = 0;
+    window_excused_ = false;
+    const auto& options = host_.options();
+    if (options.min_rate_bytes == 0 || options.min_rate_window.count() <= 0)
+        return;
+    const uint64_t generation = ++rate_generation_;
+    rate_timer_.expires_after(options.min_rate_window);
+    rate_timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+        if (!ec && generation == self->rate_generation_)
+            self->on_rate_tick();
+    });
+}
+
+// True while the client waits for us (admission, or the handler producing nothing yet).
+bool Connection::waiting_on_server() const {
+    return phase_ == Phase::admitting || (phase_ == Phase::responding && !writing_);
+}
+
+void Connection::on_rate_tick() {
+    if (phase_ != Phase::body && phase_ != Phase::responding && phase_ != Phase::admitting)
+        return;  // between requests or closing: other deadlines apply
+    if (phase_ != Phase::admitting && !window_excused_ && !waiting_on_server() &&
+        window_bytes_ < host_.options().min_rate_bytes) {
+        cut_off(phase_ == Phase::body ? "receiving the request body" : "sending the response");
+        return;
+    }
+    const bool excused = waiting_on_server();
+    start_rate_window();
+    window_excused_ = excused;
+}
+
+void Connection::cut_off(std::string_view what) {
+    const auto& options = host_.options();
+    log::warn("{} request {}: too slow while {}: {} bytes in {} s (minimum {}); cut off",
+              remote_addr_.empty() ? "-" : remote_addr_, log_id_.empty() ? "-" : log_id_, what,
+              window_bytes_, options.min_rate_window.count(), options.min_rate_bytes);
+    close();
 }
 
 void Connection::linger_close() {
-    if (state_ == State::closed)
+    if (phase_ == Phase::closed)
         return;
-    state_ = State::lingering;
+    phase_ = Phase::lingering;
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) {
@@ -306,14 +704,15 @@ void Connection::linger_close() {
         return;
     }
     linger_bytes_ = 0;
-    arm_timer(kLingerTime);
+    arm_deadline(kLingerTime);
     linger_read();
 }
 
 void Connection::linger_read() {
+    buffer_.clear();
     socket_.async_read_some(buffer_.prepare(kReadSize),
                             [self = shared_from_this()](error_code ec, size_t n) {
-                                if (self->state_ != State::lingering)
+                                if (self->phase_ != Phase::lingering)
                                     return;
                                 self->linger_bytes_ += n;
                                 if (ec || self->linger_bytes_ > kLingerBytes)
@@ -324,189 +723,17 @@ void Connection::linger_read() {
 }
 
 void Connection::close() {
-    state_ = State::closed;
-    ++timer_generation_;
-    timer_.cancel();
+    if (phase_ == Phase::closed)
+        return;
+    phase_ = Phase::closed;
+    ++deadline_generation_;
+    deadline_.cancel();
+    ++rate_generation_;
+    rate_timer_.cancel();
+    out_->fail();  // a producing handler's next write returns false
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
-}
-
-// ---- Connection: worker side ----
-
-bool Connection::wait_ready(short events, error_code& ec) {
-    const auto timeout =
-        std::chrono::duration_cast<std::chrono::milliseconds>(host_.options().io_timeout);
-    pollfd fd{socket_.native_handle(), events, 0};
-    for (;;) {
-        const int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
-        if (n > 0)
-            return true;  // readiness, hang-up or error: the next call reports which
-        if (n == 0) {
-            ec = asio::error::timed_out;
-            return false;
-        }
-        if (errno != EINTR) {
-            ec = error_code(errno, boost::system::system_category());
-            return false;
-        }
-    }
-}
-
-template <class Buffers>
-size_t Connection::read_some(const Buffers& buffers, error_code& ec) {
-    for (;;) {
-        const size_t n = socket_.read_some(buffers, ec);
-        if (ec != asio::error::would_block && ec != asio::error::try_again)
-            return n;
-        if (!wait_ready(POLLIN, ec))
-            return 0;
-    }
-}
-
-bool Connection::write_all(std::span<const std::string_view> pieces) {
-    std::array<asio::const_buffer, 4> rest{};
-    if (pieces.size() > rest.size())
-        return false;
-    const size_t count = pieces.size();
-    for (size_t i = 0; i < count; ++i)
-        rest[i] = asio::buffer(pieces[i].data(), pieces[i].size());
-    size_t first = 0;
-    while (first < count) {
-        if (rest[first].size() == 0) {
-            ++first;
-            continue;
-        }
-        error_code ec;
-        size_t n = socket_.write_some(std::span(rest.data() + first, count - first), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            if (!wait_ready(POLLOUT, ec))
-                return false;
-            continue;
-        }
-        if (ec)
-            return false;
-        while (n > 0) {
-            const size_t step = std::min(n, rest[first].size());
-            rest[first] += step;
-            n -= step;
-            if (rest[first].size() == 0)
-                ++first;
-        }
-    }
-    return true;
-}
-
-Result<size_t> Connection::read_body(char* buf, size_t size, BodyState& state) {
-    Parser& parser = *parser_;
-    if (size == 0 || parser.is_done())
-        return 0;
-    if (state.failed)
-        return fail(Errc::io, "Request body unavailable", "an earlier body read failed");
-    if (state.expect_continue && !state.continue_sent) {
-        state.continue_sent = true;
-        const std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-        if (!write_all(std::span(&interim, 1))) {
-            state.failed = true;
-            return fail(Errc::io, "Connection lost", "cannot send 100 Continue");
-        }
-    }
-    auto& body = parser.get().body();
-    body.data = buf;
-    body.size = size;
-    body.more = true;
-    SyncStream stream{this};
-    for (;;) {
-        error_code ec;
-        bhttp::read_some(stream, buffer_, parser, ec);
-        if (ec == bhttp::error::need_buffer)
-            ec = {};
-        const size_t n = size - body.size;
-        if (ec) {
-            body.data = nullptr;
-            state.failed = true;
-            if (ec == bhttp::error::body_limit)
-                return fail(Errc::too_large, "Request body too large",
-                            "body exceeds max_body_bytes");
-            return fail(Errc::io, "Connection lost", "reading request body: " + ec.message());
-        }
-        if (n > 0 || parser.is_done()) {
-            body.data = nullptr;
-            state.read += n;
-            return n;
-        }
-    }
-}
-
-void Connection::serve() {
-    const auto started = Clock::now();
-    ExchangeSocket io(*this);
-    Request request;
-    build_request(request, io.body());
-    request.body = &io;
-    const ExchangeResult result = serve_exchange(request, io, host_.handler(), host_.error_page());
-    bool reuse = result.reusable;
-    if (reuse && !parser_->is_done())
-        reuse = drain_body(io.body());
-    access_log(request.log_user.empty() ? "-" : request.log_user, request.method_text,
-               request.target, result.status, result.bytes_sent, started, request.request_id);
-    // With the whole request read there is nothing the client may still be sending, so the
-    // connection can close at once; otherwise linger so the client sees the response, not a reset.
-    const bool clean = parser_->is_done() && buffer_.size() == 0;
-    asio::post(strand_, [self = shared_from_this(), reuse, clean] {
-        if (reuse) {
-            self->first_request_ = false;
-            self->read_header();
-        } else if (clean) {
-            self->close();
-        } else {
-            self->linger_close();
-        }
-    });
-}
-
-void Connection::build_request(Request& request, BodyState& body) {
-    const auto& message = parser_->get();
-    request.method_text = std::string(message.method_string());
-    request.method = parse_method(request.method_text);
-    request.target = std::string(message.target());
-    request.version = message.version() == 10 ? 10 : 11;
-    for (const auto& field : message)
-        request.headers.add(std::string(field.name_string()), std::string(field.value()));
-    request.remote_addr = remote_addr_;
-    request.request_id = new_request_id();
-    if (!parser_->chunked())
-        request.content_length = parser_->content_length().value_or(0);
-    const std::string_view expect = request.header("Expect");
-    body.expect_continue =
-        request.version == 11 && !parser_->is_done() &&
-        beast::iequals(beast::string_view(expect.data(), expect.size()), "100-continue");
-}
-
-bool Connection::may_keep_alive(const BodyState& body) const {
-    const Parser& parser = *parser_;
-    if (!parser.keep_alive() || host_.draining() || body.failed)
-        return false;
-    if (parser.is_done())
-        return true;
-    if (body.expect_continue && !body.continue_sent)
-        return false;  // the client may never send the body it announced
-    const auto length = parser.content_length();
-    return length && *length - body.read <= kDrainLimit;
-}
-
-bool Connection::drain_body(BodyState& body) {
-    std::array<char, 16 * 1024> scratch;
-    const uint64_t start = body.read;
-    for (;;) {
-        auto n = read_body(scratch.data(), scratch.size(), body);
-        if (!n)
-            return false;
-        if (*n == 0)
-            return true;
-        if (body.read - start > kDrainLimit)
-            return false;
-    }
 }
 
 void Connection::access_log(std::string_view user, std::string_view method, std::string_view target,
@@ -515,8 +742,9 @@ void Connection::access_log(std::string_view user, std::string_view method, std:
     if (!host_.options().access_log)
         return;
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    log::info("{} {} \"{} {}\" {} {} {:.2f}ms {}", remote_addr_.empty() ? "-" : remote_addr_, user,
-              method, target, status, bytes, ms, request_id);
+    log::info("{} {} \"{} {}\" {} {} {:.2f}ms {}", remote_addr_.empty() ? "-" : remote_addr_,
+              text::clip_for_log(user), text::clip_for_log(method), text::clip_for_log(target),
+              status, bytes, ms, request_id);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // A client connection of the standalone server, as the listener sees it: it reads request heads
-// on the io threads, runs each exchange on the worker pool, then waits for the next request
-// (keep-alive) or closes. The Beast code lives in connection.cpp.
+// and bodies on the io threads, runs each exchange on the worker pool (which queues the response
+// and never waits on the client), sends the response from the io threads, then waits for the
+// next request (keep-alive) or closes. The Beast code lives in connection.cpp.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@ namespace kallithea::http {
 
 class WorkerPool;
 class ConnectionControl;
+class SpoolBudget;
 
 // What a connection needs from the server that owns it; outlives every connection.
 class ConnectionHost {
@@ -30,6 +32,10 @@ public:
     virtual const Handler& handler() const = 0;
     // Never empty (the server falls back to plain-text pages).
     virtual const ErrorPageRenderer& error_page() const = 0;
+    // May be empty (every request is admitted).
+    virtual const Admitter& admitter() const = 0;
+    // Disk space of all response spools.
+    virtual SpoolBudget& spool_budget() = 0;
     // Called from the connection's destructor.
     virtual void forget(const ConnectionControl* connection) = 0;
 
@@ -46,8 +52,8 @@ public:
     virtual void start() = 0;
     // During a drain: closes the connection if it is between requests.
     virtual void close_if_idle() = 0;
-    // When the drain timed out: ends the connection even inside a handler (its socket I/O
-    // fails, so the handler returns soon unless it is blocked elsewhere).
+    // When the drain timed out: ends the connection even inside a handler (its next response
+    // write fails, so a streaming handler stops soon unless it is blocked elsewhere).
     virtual void force_close() = 0;
 };
 

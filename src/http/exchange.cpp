@@ -1,5 +1,5 @@
-// Implementation of a request/response exchange: dispatch to the handler and response writing
-// (Content-Length, chunked or close-delimited bodies; HEAD sends the head only).
+// Implementation of a request/response exchange: admission, dispatch to the handler and response
+// framing (Content-Length, chunked or close-delimited bodies; HEAD sends the head only).
 #include "http/exchange.hpp"
 
 #include <array>
@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "core/throw_trace.hpp"
 #include "http/request_target.hpp"
 #include "http/response_head.hpp"
@@ -87,12 +88,14 @@ private:
 };
 
 void log_exception(const Request& request, const std::exception& e) {
-    log::error("request {} {} {} failed: {}\n{}", request.request_id, request.method_text,
-               request.path.empty() ? request.target : request.path, e.what(),
+    log::error("request {} {} {} failed: {}\n{}", request.request_id,
+               text::clip_for_log(request.method_text),
+               text::clip_for_log(request.path.empty() ? request.target : request.path), e.what(),
                trace::describe_current_exception());
 }
 
-Response respond(Request& request, const Handler& handler, const ErrorPageRenderer& error_page) {
+// The 405 or 400 answer for a request the handler must not see; fills path and raw_query.
+std::optional<Response> screen(Request& request, const ErrorPageRenderer& error_page) {
     if (request.method != Method::get && request.method != Method::head &&
         request.method != Method::post) {
         Response response = error_page(405, request.request_id);
@@ -102,11 +105,17 @@ Response respond(Request& request, const Handler& handler, const ErrorPageRender
     auto target = parse_request_target(request.target);
     if (!target) {
         log::debug("request {}: {} ({})", request.request_id, target.error().message,
-                   target.error().detail);
+                   text::clip_for_log(target.error().detail));
         return error_page(400, request.request_id);
     }
     request.path = std::move(target->path);
     request.raw_query = std::move(target->raw_query);
+    return std::nullopt;
+}
+
+Response respond(Request& request, const Handler& handler, const ErrorPageRenderer& error_page) {
+    if (auto refused = screen(request, error_page))
+        return std::move(*refused);
     try {
         return handler(request);
     } catch (const std::exception& e) {
@@ -128,13 +137,12 @@ bool send_response(const Request& request, Response& response, bool keep_alive,
         serialize_response_head(response, plan, request.version, request.request_id);
     if (!response.stream || !plan.send_body) {
         const bool with_body = plan.send_body && !response.stream;
-        const std::array<std::string_view, 2> pieces{
-            head_text, with_body ? std::string_view(response.body) : std::string_view()};
-        if (!io.write(pieces))
-            return false;
         result.bytes_sent = with_body ? response.body.size() : 0;
+        if (!io.write_owned(std::move(head_text), with_body ? std::move(response.body) : ""))
+            return false;
         return plan.keep_alive;
     }
+    result.streamed = true;
     StreamBodyWriter writer(io, std::move(head_text), plan);
     try {
         response.stream(writer);
@@ -161,6 +169,28 @@ ExchangeResult serve_exchange(Request& request, ExchangeIo& io, const Handler& h
     Response response = respond(request, handler, error_page);
     result.reusable =
         send_response(request, response, io.may_keep_alive(), true, io, error_page, result);
+    return result;
+}
+
+std::optional<Response> admit_exchange(Request& request, const Admitter& admit,
+                                       const ErrorPageRenderer& error_page) {
+    if (auto refused = screen(request, error_page))
+        return refused;
+    if (!admit)
+        return std::nullopt;
+    try {
+        return admit(request);
+    } catch (const std::exception& e) {
+        log_exception(request, e);
+        return error_page(500, request.request_id);
+    }
+}
+
+ExchangeResult send_refusal(Request& request, Response& response, ExchangeIo& io,
+                            const ErrorPageRenderer& error_page) {
+    ExchangeResult result;
+    send_response(request, response, false, true, io, error_page, result);
+    result.reusable = false;
     return result;
 }
 

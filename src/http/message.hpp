@@ -60,6 +60,9 @@ struct Request {
     // CGI-style variables from a FastCGI front end (REMOTE_USER, ...); empty when standalone.
     std::map<std::string, std::string> server_vars;
     BodyReader* body = nullptr;  // never null while a handler runs
+    // Set by an Admitter: the most body bytes the server receives for this request (413 beyond),
+    // when lower than the server's max_body_bytes.
+    std::optional<uint64_t> body_limit;
     // Set by the handler: the user name the access log shows.
     std::string log_user;
 
@@ -76,8 +79,9 @@ struct Request {
     std::string host() const;
 };
 
-// Sink for streamed response bodies; write() blocks until the bytes are handed to the
-// transport and returns false once the client has gone away (the producer should stop).
+// Sink for streamed response bodies. write() queues the bytes for the io threads (in memory, then
+// in a spool file) and does not wait for the client, except when the spool is full; it returns
+// false once the client has gone away or was cut off (the producer should stop).
 class BodyWriter {
 public:
     virtual ~BodyWriter() = default;
@@ -100,6 +104,12 @@ struct Response {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+// Runs on a worker before a large request body (or one announced with Expect: 100-continue) is
+// received, with the head only (path and query parsed, body empty): a response refuses the
+// request (it is sent and the connection closed, the body never read), nullopt lets the body
+// come. May set Request::body_limit.
+using Admitter = std::function<std::optional<Response>(Request& head)>;
 
 // Reason phrase for a status code ("Not Found").
 std::string_view status_reason(int status);

@@ -1,5 +1,6 @@
 // The standalone HTTP/1.1 server on Boost.Asio: the listening socket, the io threads, the
-// worker pool, signals and the graceful drain. Connections live in connection.cpp.
+// worker pool, the response spool budget, signals and the graceful drain. Connections live in
+// connection.cpp.
 #include "http/server.hpp"
 
 #include <utility>  // before Asio (Boost 1.74 needs std::exchange declared)
@@ -25,6 +26,7 @@
 #include "core/log.hpp"
 #include "http/connection.hpp"
 #include "http/response_head.hpp"
+#include "http/spool.hpp"
 #include "http/worker_pool.hpp"
 
 namespace kallithea::http {
@@ -38,12 +40,20 @@ using Strand = asio::strand<asio::io_context::executor_type>;
 // After a drain timed out and connections were forced closed: how long to wait for handlers.
 constexpr std::chrono::seconds kForceCloseWait{5};
 
+ServerOptions with_spool_dir(ServerOptions options) {
+    options.spool_dir = spool_directory(options.spool_dir);
+    return options;
+}
+
 class ServerImpl final : public Server, public ConnectionHost {
 public:
-    ServerImpl(const ServerOptions& options, Handler handler, ErrorPageRenderer error_page)
-        : options_(options),
+    ServerImpl(const ServerOptions& options, Handler handler, ErrorPageRenderer error_page,
+               Admitter admit)
+        : options_(with_spool_dir(options)),
           handler_(std::move(handler)),
           error_page_(error_page ? std::move(error_page) : plain_error_response),
+          admit_(std::move(admit)),
+          spool_budget_(options.spool_budget_bytes),
           ioc_(static_cast<int>(std::max<size_t>(1, options.io_threads))),
           accept_strand_(asio::make_strand(ioc_)),
           acceptor_(ioc_),
@@ -60,6 +70,8 @@ public:
     WorkerPool& pool() override { return *pool_; }
     const Handler& handler() const override { return handler_; }
     const ErrorPageRenderer& error_page() const override { return error_page_; }
+    const Admitter& admitter() const override { return admit_; }
+    SpoolBudget& spool_budget() override { return spool_budget_; }
     void forget(const ConnectionControl* connection) override;
 
 private:
@@ -72,6 +84,8 @@ private:
     ServerOptions options_;
     Handler handler_;
     ErrorPageRenderer error_page_;
+    Admitter admit_;
+    SpoolBudget spool_budget_;
     std::atomic<bool> draining_{false};
     // Guards stop_requested_, ran_ and connections_; changed_ signals both.
     std::mutex mutex_;
@@ -247,8 +261,9 @@ void ServerImpl::forget(const ConnectionControl* connection) {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::bind(const ServerOptions& options, Handler handler,
-                                             ErrorPageRenderer error_page) {
-    auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(error_page));
+                                             ErrorPageRenderer error_page, Admitter admit) {
+    auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(error_page),
+                                               std::move(admit));
     if (auto status = server->listen(); !status)
         return fail(status.error());
     return std::unique_ptr<Server>(std::move(server));

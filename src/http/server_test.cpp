@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -14,6 +16,8 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+
+#include "core/log.hpp"
 
 #include "http/test_client.hpp"
 
@@ -28,14 +32,15 @@ using test_support::pattern_byte;
 
 class ServerTest : public ::testing::Test {
 protected:
-    void start(ServerOptions options = {}, ErrorPageRenderer error_page = {}) {
+    void start(ServerOptions options = {}, ErrorPageRenderer error_page = {}, Admitter admit = {}) {
         options.host = "127.0.0.1";
         options.port = 0;
         options.workers = 4;
         options.handle_signals = false;
         options.access_log = false;
         auto server = Server::bind(
-            options, [this](Request& request) { return handle(request); }, std::move(error_page));
+            options, [this](Request& request) { return handle(request); }, std::move(error_page),
+            std::move(admit));
         ASSERT_TRUE(server) << server.error().message;
         server_ = std::move(*server);
         port_ = server_->port();
@@ -283,17 +288,68 @@ TEST_F(ServerTest, AnswersExpectContinueBeforeReadingBody) {
     EXPECT_EQ(r->body, echo_expectation("abcde"));
 }
 
-TEST_F(ServerTest, NoContinueWhenHandlerIgnoresBody) {
-    start();
+TEST_F(ServerTest, NoContinueWhenAdmissionRefuses) {
+    std::atomic<int> admissions{0};
+    start({}, {}, [&](Request& head) -> std::optional<Response> {
+        admissions++;
+        if (head.path == "/refuse")
+            return Response::text(403, "refused " + head.query_param("q").value_or(""));
+        return std::nullopt;
+    });
     Client client(port_);
     ASSERT_TRUE(
-        client.send("POST /ignore-body HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+        client.send("POST /refuse?q=x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
                     "Content-Length: 100000\r\n\r\n"));
     auto r = client.read_response();
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(r->body, "refused x");
     EXPECT_EQ(r->header("connection"), "close");
     EXPECT_TRUE(client.closed_by_peer());
+    EXPECT_EQ(calls_.load(), 0);
+    EXPECT_EQ(admissions.load(), 1);
+    expect_alive();  // a body-less request is not screened
+    EXPECT_EQ(admissions.load(), 1);
+}
+
+TEST_F(ServerTest, LargeBodiesAreAdmittedThenSpooled) {
+    std::atomic<int> admissions{0};
+    start({}, {}, [&](Request& head) -> std::optional<Response> {
+        admissions++;
+        EXPECT_EQ(head.path, "/echo");
+        if (head.query_param("limit"))
+            head.body_limit = 2 * 1024 * 1024;
+        return std::nullopt;
+    });
+    std::string body(3 * 1024 * 1024 + 5, '\0');
+    for (size_t i = 0; i < body.size(); ++i)
+        body[i] = pattern_byte(i * 5);
+    Client client(port_);
+    ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body));
+    auto r = client.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, echo_expectation(body));
+    EXPECT_EQ(admissions.load(), 1);
+    // A chunked body is admitted once it grows past the small size, and held to the limit the
+    // admitter set.
+    ASSERT_TRUE(
+        client.send("POST /echo?limit=1 HTTP/1.1\r\nHost: t\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n"));
+    bool refused = false;
+    for (size_t offset = 0; offset < body.size() && !refused; offset += 500000) {
+        const std::string piece = body.substr(offset, 500000);
+        char hex[32];
+        std::snprintf(hex, sizeof hex, "%zx\r\n", piece.size());
+        refused = !client.send(hex + piece + "\r\n");
+    }
+    if (!refused)
+        client.send("0\r\n\r\n");
+    r = client.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+    EXPECT_EQ(admissions.load(), 2);
+    EXPECT_EQ(calls_.load(), 1);
 }
 
 TEST_F(ServerTest, SmallUnreadBodyIsDrainedAndConnectionReused) {
@@ -405,6 +461,134 @@ TEST_F(ServerTest, BodyTooLargeGets413) {
         EXPECT_EQ(r->status, 413);
         EXPECT_EQ(r->header("connection"), "close");
     }
+    expect_alive();
+}
+
+// RFC 9112 §6.1/§6.3: a body length that is not plainly Content-Length or chunked is refused and
+// the connection closed, so that the would-be body is never read as a second request.
+TEST_F(ServerTest, AmbiguousFramingGets400AndClose) {
+    start();
+    const std::string smuggled = "GET /hello?q=smuggled HTTP/1.1\r\nHost: t\r\n\r\n";
+    const std::string length = std::to_string(smuggled.size());
+    for (const std::string& fields :
+         {std::string("Transfer-Encoding: gzip\r\n"),
+          std::string("Transfer-Encoding: identity\r\n"),
+          std::string("Transfer-Encoding: gzip, chunked\r\n"),
+          std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
+          "Transfer-Encoding: chunked\r\nContent-Length: " + length + "\r\n",
+          "Content-Length: " + length + "\r\nTransfer-Encoding: chunked\r\n",
+          "Transfer-Encoding: gzip\r\nContent-Length: " + length + "\r\n"}) {
+        Client client(port_);
+        ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nHost: t\r\n" + fields + "\r\n" + smuggled));
+        auto r = client.read_response();
+        ASSERT_TRUE(r) << fields;
+        EXPECT_EQ(r->status, 400) << fields;
+        EXPECT_EQ(r->header("connection"), "close") << fields;
+        EXPECT_TRUE(client.closed_by_peer()) << fields;
+    }
+    EXPECT_EQ(calls_.load(), 0);
+    expect_alive();
+}
+
+TEST_F(ServerTest, Http11RequestNeedsExactlyOneHost) {
+    start();
+    for (const char* raw :
+         {"GET /hello HTTP/1.1\r\n\r\n", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+        Client client(port_);
+        ASSERT_TRUE(client.send(raw));
+        auto r = client.read_response();
+        ASSERT_TRUE(r) << raw;
+        EXPECT_EQ(r->status, 400) << raw;
+        EXPECT_TRUE(client.closed_by_peer()) << raw;
+    }
+    EXPECT_EQ(calls_.load(), 0);
+    auto r = get("/hello");  // HTTP/1.0 without Host is fine
+    Client old(port_);
+    ASSERT_TRUE(old.send("GET /hello HTTP/1.0\r\n\r\n"));
+    r = old.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServerTest, OversizedChunkTrailerOrExtensionGets431) {
+    ServerOptions options;
+    options.max_header_bytes = 8 * 1024;
+    start(options);
+    for (const std::string& wire :
+         {"5\r\nhello\r\n0\r\nX-Trailer: " + std::string(100000, 't') + "\r\n\r\n",
+          "5;" + std::string(100000, 'e') + "\r\nhello\r\n0\r\n\r\n"}) {
+        Client client(port_);
+        ASSERT_TRUE(
+            client.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        client.send(wire);  // the server may close before it has all
+        auto r = client.read_response();
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 431);
+        EXPECT_EQ(r->header("connection"), "close");
+    }
+    EXPECT_EQ(calls_.load(), 0);
+    expect_alive();
+}
+
+// Workers never wait on a client: 32 connections each that stall in a large body, in a small
+// body, or while a large response is sent leave the pool free; the minimum transfer rate then
+// cuts them off (and says so in the log).
+TEST_F(ServerTest, StalledClientsDoNotHoldWorkersAndAreCutOff) {
+    const std::string log_path = ::testing::TempDir() + "/stalled_clients.log";
+    std::remove(log_path.c_str());
+    log::init(log::Level::warn, log_path);
+    ServerOptions options;
+    options.min_rate_window = std::chrono::seconds(5);
+    options.min_rate_bytes = 16 * 1024;
+    start(options);
+    constexpr int kEach = 32;
+    const uint64_t response_size = 16 * 1024 * 1024;
+    std::vector<std::unique_ptr<Client>> stalled;
+    for (int i = 0; i < kEach; ++i) {
+        auto big_body = std::make_unique<Client>(port_);
+        ASSERT_TRUE(
+            big_body->send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 50000000"
+                           "\r\n\r\n" +
+                           std::string(1000, 'b')));
+        auto small_body = std::make_unique<Client>(port_);
+        ASSERT_TRUE(
+            small_body->send("GET /hello HTTP/1.1\r\nHost: t\r\nContent-Length: 100000"
+                             "\r\n\r\n"));
+        auto reader = std::make_unique<Client>(port_, 4096);
+        ASSERT_TRUE(reader->send("GET /big?n=" + std::to_string(response_size) +
+                                 " HTTP/1.1\r\nHost: t\r\n\r\n"));
+        stalled.push_back(std::move(big_body));
+        stalled.push_back(std::move(small_body));
+        stalled.push_back(std::move(reader));
+    }
+    ASSERT_TRUE(stalled.back()->read_raw(1));  // the last large response is under way
+    const auto begin = std::chrono::steady_clock::now();
+    auto r = get("/hello?q=free");
+    const auto took = std::chrono::steady_clock::now() - begin;
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "hello GET /hello q=free");
+    EXPECT_LT(took, 3s);  // generous: a held pool would take the whole rate window
+
+    // Cut off after the window: the request-side ones see the connection close.
+    for (size_t i = 0; i < stalled.size(); ++i) {
+        if (i % 3 != 2) {
+            EXPECT_TRUE(stalled[i]->closed_by_peer()) << i;
+        }
+    }
+    auto cut_offs = [&](std::string_view what) {
+        std::ifstream in(log_path);
+        std::string line;
+        int count = 0;
+        while (std::getline(in, line))
+            count += line.find(what) != std::string::npos ? 1 : 0;
+        return count;
+    };
+    EXPECT_TRUE(eventually([&] { return cut_offs("while sending the response") == kEach; }, 30s));
+    EXPECT_EQ(cut_offs("while receiving the request body"), 2 * kEach);
+    // The readers get what was already in the socket buffers, then the close: never it all.
+    for (size_t i = 2; i < stalled.size(); i += 3)
+        EXPECT_LT(stalled[i]->read_until_close().size(), response_size);
+    log::init(log::Level::info);
     expect_alive();
 }
 

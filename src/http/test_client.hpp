@@ -41,8 +41,11 @@ struct ParsedResponse {
 // A blocking HTTP client over one TCP connection; every read times out after 20 s.
 class Client {
 public:
-    explicit Client(uint16_t port) {
+    // receive_buffer > 0 shrinks the socket's receive buffer (a client that reads little).
+    explicit Client(uint16_t port, int receive_buffer = 0) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (receive_buffer > 0)
+            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
         timeval tv{20, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);

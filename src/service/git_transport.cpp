@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "service/accounts.hpp"
 #include "service/git_push.hpp"
@@ -94,7 +95,8 @@ Status run_transport(const ProcessOptions& options, const ProcessInput& in,
     if (!exit->success())
         return fail(Errc::io, "git " + command + " failed",
                     "exit " + std::to_string(exit->exit_code) + " signal " +
-                        std::to_string(exit->signal) + ": " + exit->stderr_text);
+                        std::to_string(exit->signal) + ": " +
+                        text::clip_for_log(exit->stderr_text));
     return ok();
 }
 

@@ -374,4 +374,11 @@ http::Response Site::handle(http::Request& request) {
     return response;
 }
 
+std::optional<http::Response> Site::admit(http::Request& request) const {
+    if (request.content_length && *request.content_length > kMaxFormBytes)
+        return error_page(413, request.request_id);
+    request.body_limit = kMaxFormBytes;
+    return std::nullopt;
+}
+
 }  // namespace kallithea::web

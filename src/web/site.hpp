@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.hpp"
@@ -18,6 +19,9 @@ public:
     http::Response handle(http::Request& request);
     // The page for errors the server answers itself (also used for our own 4xx/5xx).
     http::Response error_page(int status, const std::string& request_id) const;
+    // The server's admission check for web requests with a large body: 413 beyond the form limit
+    // (also caps what the server receives of a chunked body), else nullopt.
+    std::optional<http::Response> admit(http::Request& request) const;
 
 private:
     std::shared_ptr<service::App> app_;

@@ -135,16 +135,20 @@ bool GitHttp::claims(const http::Request& request) {
     return wire::claims(request);
 }
 
-http::Response GitHttp::handle(http::Request& request) {
-    const WireMatch match = match_route(request);
+namespace {
+
+// Routing, Content-Type and the gate: fills ctx.session or answers the request.
+std::optional<http::Response> check(WireCtx& ctx, WireMatch& match) {
+    service::App& app = *ctx.app;
+    http::Request& request = ctx.req;
+    match = match_route(request);
     if (!match.route)
         return plain(400, "Unknown service");
     if (match.repo_name.empty())
         return plain(404, "Repository not found");
     const WireRoute& route = *match.route;
-    WireCtx ctx{request, app_, {}};
     ctx.session.service = route.git_service;
-    ctx.session.client_ip = http::client_address(request, app_->config().remote_addr_variable);
+    ctx.session.client_ip = http::client_address(request, app.config().remote_addr_variable);
     ctx.session.git_protocol = service::git_protocol_value(request.header("Git-Protocol"));
     if (request.method == http::Method::post) {
         const std::string expected = "application/x-" +
@@ -154,9 +158,25 @@ http::Response GitHttp::handle(http::Request& request) {
             return plain(415, "Unsupported Media Type");
     }
     if (auto refused = gate(ctx, route, match.repo_name))
-        return std::move(*refused);
+        return refused;
     request.log_user = ctx.session.user.username;
-    return route.handler(ctx);
+    return std::nullopt;
+}
+
+}  // namespace
+
+http::Response GitHttp::handle(http::Request& request) {
+    WireCtx ctx{request, app_, {}};
+    WireMatch match;
+    if (auto refused = check(ctx, match))
+        return std::move(*refused);
+    return match.route->handler(ctx);
+}
+
+std::optional<http::Response> GitHttp::admit(http::Request& request) {
+    WireCtx ctx{request, app_, {}};
+    WireMatch match;
+    return check(ctx, match);
 }
 
 }  // namespace kallithea::wire

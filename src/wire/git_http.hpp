@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "http/message.hpp"
 #include "service/app.hpp"
@@ -19,6 +20,10 @@ public:
     // nobody authenticated), 401 + WWW-Authenticate (or 403 with `auth_ret_code = 403`) without
     // valid credentials, 403 authenticated but not allowed, 415 wrong Content-Type/-Encoding.
     http::Response handle(http::Request& request);
+    // The server's admission check before a large request body is received: the refusal
+    // handle() would answer without reading the body (unknown service, wrong Content-Type,
+    // credentials, permission), or nullopt.
+    std::optional<http::Response> admit(http::Request& request);
 
 private:
     std::shared_ptr<service::App> app_;
