@@ -30,7 +30,7 @@ WRK_RUNS=${WRK_RUNS:-3}
 CLONE_RUNS=${CLONE_RUNS:-3}
 PEERS=$ROOT/../shared/bench/peers
 . "$PEERS/common.sh" # log, median, proc_tree, tree_rss_kb, wait_port, cg_attach, srv_cpu_ms
-REPO=bench-$SIZE
+REPO=${REPO_NAME:-bench-$SIZE} # REPO_NAME: another repository of that shape under BENCH_REPOS
 REPO_DIR=$BENCH_REPOS/$REPO
 TAG=kh$$ # prefix of our cgroup names, unique per run
 
@@ -92,7 +92,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
     ninja -C build/release -j2 kallithea >/dev/null
 fi
-bin=$ROOT/build/release/src/app/kallithea
+bin=${KALLITHEA_BIN:-$ROOT/build/release/src/app/kallithea} # KALLITHEA_BIN: measure another binary
 [ -e "$REPO_DIR/HEAD" ] || { log "generating $REPO_DIR"; python3 bench/gen_repo.py "$SIZE" --out "$BENCH_REPOS"; }
 
 BLOB=$(git -C "$REPO_DIR" ls-tree -r -l HEAD | awk -F'\t' '{split($1,a," "); d=a[4]-102400; if(d<0)d=-d;
