@@ -62,6 +62,9 @@ BASE=http://127.0.0.1:$PORT
 "$bin" db-create -c "$work/k.ini" --user admin --password soakpass1 --email a@example.com \
     --repos "$work/repos" >/dev/null
 "$bin" repo-scan -c "$work/k.ini" >/dev/null
+# archive downloads on (repo-scan leaves them off; the page loop fetches a zip)
+command -v sqlite3 >/dev/null &&
+    sqlite3 "$work/kallithea.db" "UPDATE repositories SET downloads = 1 WHERE repo_name = 'soak-browse'"
 "$bin" repo-create -c "$work/k.ini" --name soak-push --no-private >/dev/null
 "$bin" user-create -c "$work/k.ini" --username walker --password walkerpass1 \
     --email w@example.com >/dev/null
