@@ -3,6 +3,8 @@
 
 usage: bench/gen_repo.py SIZE [--out DIR] [--force] [--stream-only]
   SIZE: large  (50k commits, 20k files)  |  medium (5k commits, 2k files)  |  tiny (smoke test)
+        real   (30k commits, 1,050 annotated tags, 40 branches, 600 root entries: the shape of a
+                long-lived project, where refs and the root directory dominate summary and tree)
 
 The same SIZE always yields the same commit ids (fixed seed, fixed timestamps, no randomness
 from the environment). The history has: an initial import, files added over time, renames,
@@ -26,6 +28,15 @@ SIZES = {
                                   ("assets/firmware.bin", 5, 0.85)]),
     "medium": (5000, 2000, 120, [("assets/firmware.bin", 5, 0.3), ("assets/dataset.bin", 20, 0.6)]),
     "tiny": (300, 200, 20, [("assets/firmware.bin", 1, 0.5)]),
+    "real": (30000, 6000, 150, []),
+}
+# Extra shape of a size (defaults: one tag per 5% of history, no extra branches, no root files).
+#   tags: annotated tags spread evenly over master; branches: extra branch heads left at points of
+#   master's history; root_files/root_dirs: entries added at the root by the initial import;
+#   frozen: fraction of root entries never changed after it (their last change is the first commit,
+#   so a last-change walk of the root goes through the whole history, as in old projects).
+SHAPES = {
+    "real": {"tags": 1050, "branches": 40, "root_files": 420, "root_dirs": 180, "frozen": 0.3},
 }
 AUTHORS = [("Alice Example", "alice@example.com"), ("Bob Builder", "bob@example.com"),
            ("Carol Coder", "carol@example.com"), ("Dan Dev", "dan@example.org"),
@@ -40,6 +51,8 @@ T0 = 1500000000
 class Gen:
     def __init__(self, size):
         self.ncommits, self.nfiles, self.bigdiff_files, self.binaries = SIZES[size]
+        self.shape = SHAPES.get(size, {})
+        self.frozen = set()    # paths never changed after the initial import
         self.rng = random.Random(f"kallithea-bench-{size}")
         self.out = None
         self.mark = 0
@@ -156,16 +169,31 @@ class Gen:
                 out.append(p)
         for i in range(max(1, self.nfiles // 1000)):
             out.append(f"scripts/run_{i}.sh")
-        return out + ["README.md", "LICENSE", "Makefile", ".gitignore"]
+        root = []
+        for i in range(self.shape.get("root_files", 0)):
+            root.append(f"{r.choice(WORDS)}_{i}{r.choice(EXTS)}")
+        for i in range(self.shape.get("root_dirs", 0)):
+            root.append(f"{r.choice(WORDS)}{i}/{r.choice(WORDS)}{r.choice(EXTS)}")
+        for p in root:
+            if r.random() < self.shape.get("frozen", 0):
+                self.frozen.add(p)
+        return root + out + ["README.md", "LICENSE", "Makefile", ".gitignore"]
 
     def pick(self, k):
-        return self.rng.sample(self.order, k)
+        if not self.frozen:
+            return self.rng.sample(self.order, k)
+        out = []
+        while len(out) < k:
+            p = self.rng.choice(self.order)
+            if p not in self.frozen and p not in out:
+                out.append(p)
+        return out
 
     def run(self, out):
         self.out = out
         r = self.rng
         allp = self.paths()
-        cut = len(allp) // 2
+        cut = len(allp) // 2  # root entries of the shape come first: all in the initial import
         first, self.pending = allp[:cut] + allp[-4:], allp[cut:-4]
         ch = []
         for p in first:
@@ -180,6 +208,10 @@ class Gen:
         stable = None
         side = side_files = None
         release = 0
+        next_tag = 1.0
+        nbranches = self.shape.get("branches", 0)
+        branch_at = [(self.ncommits * (i + 1) // (nbranches + 1), f"release-{i + 1:02d}")
+                     for i in range(nbranches)]
         n = 1
         while n < self.ncommits:
             phase = n % 50
@@ -225,7 +257,8 @@ class Gen:
             elif n % 500 == 250:
                 old = self.pick(1)[0]
                 if old.endswith((".c", ".py", ".txt")) and not old.startswith("scripts/"):
-                    new = old.rsplit("/", 1)[0] + "/renamed_" + old.rsplit("/", 1)[1]
+                    head_dir, _, base = old.rpartition("/")
+                    new = f"{head_dir}/renamed_{base}" if head_dir else f"renamed_{base}"
                     ch.append(("R", old, new))
                     self.files[new] = self.files.pop(old)
                     self.order[self.order.index(old)] = new
@@ -252,9 +285,16 @@ class Gen:
             head = self.commit("refs/heads/master", msg, [head], ch)
             if n == stable_at:
                 stable, stable_files = head, {}
-            if n % max(1, self.ncommits // 20) == 0:
+            if "tags" in self.shape:                         # evenly spread over master
+                if n >= next_tag:
+                    next_tag += self.ncommits / self.shape["tags"]
+                    release += 1
+                    self.tag(f"v1.{release}", head, f"Release 1.{release}\n")
+            elif n % max(1, self.ncommits // 20) == 0:
                 release += 1
                 self.tag(f"v1.{release}", head, f"Release 1.{release}\n")
+            while branch_at and n >= branch_at[0][0]:            # a branch left behind here
+                self.w(b"reset refs/heads/%s\nfrom :%d\n\n" % (branch_at.pop(0)[1].encode(), head))
             n += 1
         # files never added because of rounding: one last commit
         if self.pending:

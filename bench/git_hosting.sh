@@ -4,7 +4,9 @@
 # instance of ours and the peers (nginx + fcgiwrap: cgit with cache off, git http-backend) on
 # 127.0.0.1, measures them alternately in one run and prints a markdown table with ratios.
 #
-# usage: bench/git_hosting.sh [medium|large]          (default: medium)
+# usage: bench/git_hosting.sh [medium|large|real]     (default: medium)
+#        real: the real-shape rows (1,050 annotated tags, 614 root entries, 30k commits): summary
+#        and tree root rendered on every request (page cache off), no clones unless CLONES=1
 # env:   WRK_DUR=10s WRK_RUNS=3 CLONE_RUNS=3 PACK_RUNS=7 SKIP_BUILD=0 KEEP=0
 #        PAGE_CACHE_MB=64 (our page cache; 0 measures every page rendered from the repository)
 #        quick debugging run: WRK_DUR=2s WRK_RUNS=1 CLONE_RUNS=1 bench/git_hosting.sh medium
@@ -14,7 +16,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SIZE=${1:-medium}
-case $SIZE in medium | large | tiny) ;; *) echo "usage: $0 [medium|large]" >&2; exit 2 ;; esac
+case $SIZE in medium | large | tiny | real) ;; *) echo "usage: $0 [medium|large|real]" >&2; exit 2 ;; esac
+if [ "$SIZE" = real ]; then
+    PAGE_CACHE_MB=${PAGE_CACHE_MB:-0}
+    CLONES=${CLONES:-0}
+fi
 
 export BENCH_REPOS=${BENCH_REPOS:-/tmp/kallithea-bench/repos}
 export BENCH_RUN=${BENCH_RUN:-/tmp/kallithea-bench/run}
@@ -24,7 +30,7 @@ WRK_RUNS=${WRK_RUNS:-3}
 CLONE_RUNS=${CLONE_RUNS:-3}
 PEERS=$ROOT/../shared/bench/peers
 . "$PEERS/common.sh" # log, median, proc_tree, tree_rss_kb, wait_port, cg_attach, srv_cpu_ms
-REPO=bench-$SIZE
+REPO=${REPO_NAME:-bench-$SIZE} # REPO_NAME: another repository of that shape under BENCH_REPOS
 REPO_DIR=$BENCH_REPOS/$REPO
 TAG=kh$$ # prefix of our cgroup names, unique per run
 
@@ -86,7 +92,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
     ninja -C build/release -j2 kallithea >/dev/null
 fi
-bin=$ROOT/build/release/src/app/kallithea
+bin=${KALLITHEA_BIN:-$ROOT/build/release/src/app/kallithea} # KALLITHEA_BIN: measure another binary
 [ -e "$REPO_DIR/HEAD" ] || { log "generating $REPO_DIR"; python3 bench/gen_repo.py "$SIZE" --out "$BENCH_REPOS"; }
 
 BLOB=$(git -C "$REPO_DIR" ls-tree -r -l HEAD | awk -F'\t' '{split($1,a," "); d=a[4]-102400; if(d<0)d=-d;
@@ -98,6 +104,10 @@ NCOMMITS=$(git -C "$REPO_DIR" rev-list --count --all)
 NFILES=$(git -C "$REPO_DIR" ls-tree -r HEAD | wc -l)
 PACK_MB=$(du -cm "$REPO_DIR"/objects/pack/*.pack | tail -1 | cut -f1)
 HEAD_ID=$(git -C "$REPO_DIR" rev-parse HEAD)
+NTAGS=$(git -C "$REPO_DIR" for-each-ref refs/tags | wc -l)
+NANNOTATED=$(git -C "$REPO_DIR" for-each-ref --format='%(objecttype)' refs/tags | grep -c '^tag$' || true)
+NBRANCHES=$(git -C "$REPO_DIR" for-each-ref refs/heads | wc -l)
+NROOT=$(git -C "$REPO_DIR" ls-tree HEAD | wc -l)
 
 # ---- our instance ------------------------------------------------------------------------------
 OUR_PORT=$(free_port)
@@ -210,6 +220,10 @@ log "ours :$OUR_PORT (pid $OUR_PID), cgit :$CGIT_PORT, git http-backend :$GITHTT
 # ---- pages ---------------------------------------------------------------------------------------
 PAGES=(
     "summary|/$REPO|/$REPO/"
+    "tree root|/$REPO/files/tip/|/$REPO/tree/"
+)
+[ "$SIZE" = real ] || PAGES=(
+    "summary|/$REPO|/$REPO/"
     "changelog|/$REPO/changelog|/$REPO/log/"
     "tree root|/$REPO/files/tip/|/$REPO/tree/"
     "blob ($((BLOB_BYTES / 1024)) KB)|/$REPO/files/tip/$BLOB|/$REPO/tree/$BLOB"
@@ -224,8 +238,12 @@ OUR_HWM_PAGES=$(awk '/^VmHWM:/{print $2}' "/proc/$OUR_PID/status")
 OUR_RSS_PAGES=$(awk '/^VmRSS:/{print $2}' "/proc/$OUR_PID/status")
 
 # ---- clones --------------------------------------------------------------------------------------
-CLONE_ROW=$(bench_clones)
-PACK_ROW=$(bench_pack_delivery)
+CLONE_ROW="| $REPO | not measured (CLONES=0) | | | | | | |"
+PACK_ROW="| $REPO | not measured (CLONES=0) | | |"
+if [ "${CLONES:-1}" = 1 ]; then
+    CLONE_ROW=$(bench_clones)
+    PACK_ROW=$(bench_pack_delivery)
+fi
 OUR_HWM_END=$(awk '/^VmHWM:/{print $2}' "/proc/$OUR_PID/status")
 
 # ---- report --------------------------------------------------------------------------------------
@@ -233,15 +251,18 @@ LOAD_AFTER=$(load1)
 report() {
     echo "## Git hosting benchmark: $REPO ($STARTED)"
     echo
-    echo "- repository: $NCOMMITS commits, $NFILES files at HEAD, pack $PACK_MB MB, HEAD $HEAD_ID"
+    echo "- repository: $NCOMMITS commits, $NFILES files at HEAD, pack $PACK_MB MB, HEAD $HEAD_ID;" \
+        "$NTAGS tags ($NANNOTATED annotated), $NBRANCHES branches, $NROOT root entries"
+    echo "- our page cache: page_cache.size_mb = ${PAGE_CACHE_MB:-64}" \
+        "$([ "${PAGE_CACHE_MB:-64}" = 0 ] && echo '(every page rendered)'); cgit cache-size=0"
     echo "- big-diff changeset $BIGDIFF: $BIGDIFF_STAT; blob $BLOB ($BLOB_BYTES bytes)"
     echo "- load average (1/5/15 min): before $LOAD_BEFORE, after $LOAD_AFTER (2 shared cores;" \
         "noise log $BENCH_OUT/noise.log)"
     echo "- wrk -t2 -c8 -d$WRK_DUR, $WRK_RUNS run(s) per page, ours and cgit alternating; medians." \
         "CPU ms/req = server CPU (incl. CGI children) / requests"
     echo
-    echo "| page | ours req/s | ours p50 / p99 ms | cgit req/s | cgit p50 / p99 ms | ratio (target ≥ 5×) | ours p99 ≤ 50 ms | CPU ms/req ours / cgit |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| page | ours req/s | ours p50 / p99 ms | cgit req/s | cgit p50 / p99 ms | ratio (target ≥ 5×) | ours p99 ≤ 50 ms | CPU ms/req ours / cgit | CPU ours / cgit (runs) |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${PAGE_ROWS[@]}"
     echo
     echo "| clone (git clone --bare, median of $CLONE_RUNS) | ours HTTP | git clone --no-local | git http-backend + nginx | ours / local (target ≤ 1.1) | ours / http-backend (target ≤ 1.0) | pack MB ours / local / http-backend | peak server RSS MB ours / http-backend |"

@@ -79,7 +79,7 @@ bench_page() {
     if [ "$code" != 200 ]; then
         local why="HTTP $code"
         [ "$code" = 501 ] && why="page not implemented: 501"
-        echo "| $name | n/a ($why) | n/a | $cgit_cols | n/a | n/a | n/a / $ccpu |${errs:+ (errors:$errs)}"
+        echo "| $name | n/a ($why) | n/a | $cgit_cols | n/a | n/a | n/a / $ccpu | n/a |${errs:+ (errors:$errs)}"
         return 0
     fi
     local or o50 o99 ocpu ratio ok
@@ -89,7 +89,13 @@ bench_page() {
     ocpu=$(med 2 "${o_cpu[@]}")
     ratio=$(awk -v a="$or" -v b="$cr" 'BEGIN{ if (b>0) printf "%.1f×%s", a/b, (a/b>=5 ? "" : " (below)"); else print "n/a" }')
     ok=$(awk -v p="$o99" 'BEGIN{ print (p<=50 ? "yes" : "no") }')
-    echo "| $name | $or | $o50 / $o99 | $cgit_cols | $ratio | $ok | $ocpu / $ccpu |${errs:+ (errors:$errs)}"
+    # CPU per request ours / cgit: the median and each run's pair (ours and cgit ran back to back)
+    local pairs=() cpu_ratio
+    for i in "${!o_cpu[@]}"; do
+        pairs+=("$(awk -v a="${o_cpu[$i]}" -v b="${c_cpu[$i]}" 'BEGIN{ if (b>0) printf "%.3f", a/b; else print "NA" }')")
+    done
+    cpu_ratio=$(awk -v a="$ocpu" -v b="$ccpu" 'BEGIN{ if (b>0) printf "%.3f×", a/b; else print "n/a" }')
+    echo "| $name | $or | $o50 / $o99 | $cgit_cols | $ratio | $ok | $ocpu / $ccpu | $cpu_ratio ($(IFS=,; echo "${pairs[*]}")) |${errs:+ (errors:$errs)}"
 }
 
 # Clones (bare) from ours, from disk with --no-local, and from git http-backend, alternating;

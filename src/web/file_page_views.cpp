@@ -75,9 +75,17 @@ std::string group_label(vcs::RefKind kind, bool closed) {
     return "Refs";
 }
 
-// Groups of the switcher, in Kallithea's order: branches, closed branches, tags, bookmarks.
-std::vector<View> ref_groups(const Ctx& ctx, const service::RevisionContext& at,
-                             std::string_view path, std::string_view kind, bool& any_selected) {
+// The switcher's options and the links below it, grouped in Kallithea's order: branches, closed
+// branches, tags, bookmarks. Written straight into two strings: a repository may have thousands
+// of tags, and a template view per ref costs more than the rest of the page.
+struct RefMenus {
+    std::string options;  // <optgroup>s of the <select>
+    std::string links;    // <div class="rev-group">s
+    bool any_selected = false;
+};
+
+RefMenus ref_menus(const Ctx& ctx, const service::RevisionContext& at, std::string_view path,
+                   std::string_view kind) {
     struct Group {
         vcs::RefKind kind;
         bool closed;
@@ -86,30 +94,48 @@ std::vector<View> ref_groups(const Ctx& ctx, const service::RevisionContext& at,
                            {vcs::RefKind::branch, true},
                            {vcs::RefKind::tag, false},
                            {vcs::RefKind::bookmark, false}};
-    std::vector<View> groups;
+    RefMenus out;
+    out.options.reserve(at.refs.size() * 60);
+    out.links.reserve(at.refs.size() * (160 + ctx.repo->name.size() + path.size()));
     for (const auto& group : order) {
-        std::vector<View> options;
+        bool started = false;
         for (const auto& ref : at.refs) {
             if (ref.kind != group.kind || ref.closed != group.closed)
                 continue;
+            if (!started) {
+                started = true;
+                const std::string label = group_label(group.kind, group.closed);
+                out.options += "<optgroup label=\"";
+                append_html(out.options, label);
+                out.options += "\">";
+                out.links += "<div class=\"rev-group\"><span class=\"rev-group-label\">";
+                append_html(out.links, label);
+                out.links += ":</span> ";
+            }
             const bool selected = ref.name == at.rev;
-            any_selected = any_selected || selected;
-            View option;
-            option.set("value", ref_value(ref))
-                .set("label", ref.name)
-                .set("name", ref.name)
-                .set("kind", std::string(vcs::ref_kind_name(ref.kind)))
-                .set("selected", selected)
-                .set("url", page_url(ctx, kind, ref_value(ref), path));
-            options.push_back(std::move(option));
+            out.any_selected = out.any_selected || selected;
+            const std::string value = ref_value(ref);
+            out.options += "<option value=\"";
+            append_html(out.options, value);
+            out.options += selected ? "\" selected>" : "\">";
+            append_html(out.options, ref.name);
+            out.options += "</option>";
+            out.links += "<a href=\"";
+            append_html(out.links, page_url(ctx, kind, value, path));
+            out.links += "\" data-ref=\"";
+            append_html(out.links, ref.name);
+            out.links += "\" data-ref-kind=\"";
+            append_html(out.links, vcs::ref_kind_name(ref.kind));
+            out.links += "\">";
+            append_html(out.links, ref.name);
+            out.links += "</a> ";
         }
-        if (options.empty())
-            continue;
-        View view;
-        view.set("label", group_label(group.kind, group.closed)).set("options", std::move(options));
-        groups.push_back(std::move(view));
+        if (started) {
+            out.options += "</optgroup>";
+            out.links += "</div>";
+        }
     }
-    return groups;
+    return out;
 }
 
 }  // namespace
@@ -365,8 +391,7 @@ std::string render_nav(const Ctx& ctx, const service::RevisionContext& at, std::
         crumbs.push_back(std::move(crumb));
         start = slash + 1;
     }
-    bool any_selected = false;
-    std::vector<View> groups = ref_groups(ctx, at, path, kind, any_selected);
+    RefMenus menus = ref_menus(ctx, at, path, kind);
     const std::string& name = ctx.repo->name;
     const auto slash = name.rfind('/');
     View nav;
@@ -378,11 +403,13 @@ std::string render_nav(const Ctx& ctx, const service::RevisionContext& at, std::
         .set("root_link", !path.empty() || kind != "files")
         .set("crumbs", std::move(crumbs))
         .set("switch_action", page_url(ctx, kind, rev, path))
-        .set("current_option", !any_selected)
+        .set("current_option", !menus.any_selected)
         .set("current_value", rev)
         .set("current_label", at.rev == at.changeset.id ? at.changeset.short_id
                                                         : at.rev + " at " + at.changeset.short_id)
-        .set("groups", std::move(groups))
+        .set("has_refs", !menus.options.empty())
+        .set("ref_options", std::move(menus.options))
+        .set("ref_links", std::move(menus.links))
         .set("permalink", page_url(ctx, kind, at.changeset.id, path));
     return render("files_nav", nav);
 }

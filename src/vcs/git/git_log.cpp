@@ -24,10 +24,22 @@ Result<std::vector<git_oid>> GitRepository::resolve_all(const std::vector<std::s
     return out;
 }
 
-// Distinct commits, newest (committer date) first.
+// Distinct commits, newest (committer date) first; the commit-graph gives the dates when it has
+// them (a thousand tags are a thousand starting points: none is inflated then).
 Result<std::vector<git_oid>> GitRepository::sort_by_date(const std::vector<git_oid>& oids) {
+    const CommitGraph* graph = commit_graph();
     std::vector<std::pair<int64_t, git_oid>> dated;
+    dated.reserve(oids.size());
+    std::unordered_set<git_oid, OidHash, OidEq> seen;
     for (const auto& oid : oids) {
+        if (!seen.insert(oid).second) {
+            continue;
+        }
+        const uint32_t pos = graph ? graph->find(raw_of(oid)) : CommitGraph::kNone;
+        if (pos != CommitGraph::kNone) {
+            dated.emplace_back(graph->time(pos), oid);
+            continue;
+        }
         auto commit = lookup_commit(oid);
         if (!commit) {
             return fail(commit.error());
@@ -37,12 +49,9 @@ Result<std::vector<git_oid>> GitRepository::sort_by_date(const std::vector<git_o
     std::stable_sort(dated.begin(), dated.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<git_oid> out;
-    for (const auto& [time, oid] : dated) {
-        bool seen = std::any_of(out.begin(), out.end(),
-                                [&](const git_oid& o) { return git_oid_equal(&o, &oid); });
-        if (!seen) {
-            out.push_back(oid);
-        }
+    out.reserve(dated.size());
+    for (const auto& entry : dated) {
+        out.push_back(entry.second);
     }
     return out;
 }

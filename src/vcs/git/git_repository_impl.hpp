@@ -84,6 +84,9 @@ private:
     Status walk_path_log_cli(const LogQuery& query, const std::string& path,
                              const LogVisitor& visit);
     Result<std::vector<git_oid>> resolve_all(const std::vector<std::string>& revs);
+    // list_dir without the cache: the entries of tree (at dir_path below root), sorted.
+    Result<std::vector<NodeEntry>> read_listing(git_tree* root, git_tree* tree,
+                                                const std::string& dir_path);
     Result<std::vector<git_oid>> sort_by_date(const std::vector<git_oid>& oids);
 
     std::string path_;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
+
+#include "core/lru_cache.hpp"
 
 #include "vcs/git/git_command.hpp"
 #include "vcs/git/git_repository_impl.hpp"
@@ -171,6 +174,36 @@ std::map<std::string, std::string> submodule_urls(GitRepository& repo, git_tree*
     return parse_gitmodules(text);
 }
 
+// Directory listings by repository, root tree and path: a tree never changes, so entries are only
+// evicted. Saves reading every file's size from the pack (a delta chain's headers each) on every
+// visit of a large directory.
+using Listing = std::vector<NodeEntry>;
+constexpr size_t kListingCacheBytes = 8 * 1024 * 1024;
+constexpr size_t kListingEntryOverhead = 160;
+
+LruCache<Listing>& listing_cache() {
+    static LruCache<Listing> cache(kListingCacheBytes);
+    return cache;
+}
+
+std::string listing_key(const std::string& git_dir, const git_tree* root, const std::string& path) {
+    std::string key = git_dir;
+    key += '\0';
+    key += oid_hex(*git_tree_id(root));
+    key += '\0';
+    key += path;
+    return key;
+}
+
+size_t listing_bytes(const Listing& listing) {
+    size_t bytes = 0;
+    for (const auto& node : listing) {
+        bytes += kListingEntryOverhead + node.name.size() + node.path.size() +
+                 node.submodule_url.size() + node.object_id.size();
+    }
+    return bytes;
+}
+
 }  // namespace
 
 Result<std::vector<NodeEntry>> GitRepository::list_dir(std::string_view rev,
@@ -183,20 +216,38 @@ Result<std::vector<NodeEntry>> GitRepository::list_dir(std::string_view rev,
     if (!tree) {
         return fail(tree.error());
     }
+    using Made = std::pair<std::shared_ptr<const Listing>, size_t>;
+    auto listing = listing_cache().find_or_make(
+        listing_key(git_dir_, tree->root.get(), *dir_path), [&]() -> Result<Made> {
+            auto made = read_listing(tree->root.get(), tree->get(), *dir_path);
+            if (!made) {
+                return fail(made.error());
+            }
+            const size_t bytes = listing_bytes(*made);
+            return Made(std::make_shared<const Listing>(std::move(*made)), bytes);
+        });
+    if (!listing) {
+        return fail(listing.error());
+    }
+    return **listing;
+}
+
+Result<std::vector<NodeEntry>> GitRepository::read_listing(git_tree* root, git_tree* tree,
+                                                           const std::string& dir_path) {
     git_odb* raw_odb = nullptr;
     if (int rc = git_repository_odb(&raw_odb, repo_.get()); rc != 0) {
         return fail(libgit2_error(rc, "cannot open the object database"));
     }
     OdbHandle odb(raw_odb);
     std::vector<NodeEntry> out;
-    size_t n = git_tree_entrycount(tree->get());
+    size_t n = git_tree_entrycount(tree);
     out.reserve(n);
     bool has_submodules = false;
     for (size_t i = 0; i < n; ++i) {
-        const git_tree_entry* entry = git_tree_entry_byindex(tree->get(), i);
+        const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
         NodeEntry node;
         node.name = git_tree_entry_name(entry);
-        node.path = join_path(*dir_path, node.name);
+        node.path = join_path(dir_path, node.name);
         git_filemode_t mode = git_tree_entry_filemode(entry);
         node.kind = kind_of(mode);
         node.executable = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
@@ -208,7 +259,7 @@ Result<std::vector<NodeEntry>> GitRepository::list_dir(std::string_view rev,
         out.push_back(std::move(node));
     }
     if (has_submodules) {
-        auto urls = submodule_urls(*this, tree->root.get());
+        auto urls = submodule_urls(*this, root);
         for (auto& node : out) {
             if (node.kind == NodeKind::submodule) {
                 auto it = urls.find(node.path);
