@@ -582,12 +582,18 @@ def test_empty_repository(env):
     "/files-main/annotate/tip/nope.py",
     "/files-main/history/tip/nope.py",
     "/files-main/history/nosuchrev/README.md",
-    "/no-such-repo/files/tip/",
 ])
 def test_not_found(env, path):
     r = get(env, path)
     assert r.status_code == 404
     assert "Traceback" not in r.text
+
+
+def test_missing_repository_sends_anonymous_visitors_to_log_in(env):
+    # As for a private repository: strangers cannot tell the two apart (issue 9, item 9).
+    r = get(env, "/no-such-repo/files/tip/")
+    assert r.status_code == 302
+    assert "/_admin/login?came_from=" in r.headers["Location"]
 
 
 def test_not_found_messages(env):

@@ -211,8 +211,10 @@ def test_credentials_and_status_codes(server, env, tmp_path):
                         timeout=30).status_code == 401
     assert requests.get(f"{base}/nope/info/refs?service=git-upload-pack",
                         auth=("admin", ADMIN_PASSWORD), timeout=30).status_code == 404
-    # Dumb HTTP is not served; unknown services are bad requests.
-    assert requests.get(f"{base}/pub/info/refs", timeout=30).status_code == 404
+    # Dumb HTTP is not served (a web page address no page answers: anonymous visitors are sent
+    # to the login form, as for any unknown repository page); unknown services are bad requests.
+    r = requests.get(f"{base}/pub/info/refs", timeout=30, allow_redirects=False)
+    assert r.status_code == 302 and "/_admin/login" in r.headers["Location"]
     assert requests.get(f"{base}/pub/info/refs?service=git-foo", timeout=30).status_code == 400
     # Wrong Content-Type on an RPC.
     r = requests.post(f"{base}/pub/git-upload-pack", data=b"0000",

@@ -157,5 +157,8 @@ def test_oversized_chunk_trailer_or_extension_is_a_client_error_not_a_crash(serv
 def test_long_client_text_is_cut_in_the_access_log(server):
     target = "/" + "x" * 20000
     requests.get(server.url + target, timeout=10)
-    line = next(line for line in server.log().splitlines() if "/xxxx" in line)
+    # The access log line is written once the response has gone out, so wait for it.
+    line = wait_until(
+        lambda: next((line for line in server.log().splitlines() if "/xxxx" in line), None),
+        what="the access log line")
     assert len(line) < 1000 and "\u2026" in line
