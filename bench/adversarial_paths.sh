@@ -39,7 +39,7 @@ path() {
 import sys
 shape, size = sys.argv[1], int(sys.argv[2])
 piece = {"files": "/files/x", "raw": "/raw/x",
-         "longseg": "/raw/" + "y" * 120}[shape]
+         "longseg": "/raw/" + "y" * 250}[shape]
 head = "/x"
 print(head + piece * max(1, (size - len(head)) // len(piece)))
 EOF
@@ -48,13 +48,9 @@ EOF
 # time_ms URL [curl args]: median of $runs request times in ms, and the status.
 time_ms() {
   local url=$1; shift
-  local t status
   for _ in $(seq "$runs"); do
-    out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@" "$url")
-    status=${out%% *}
-    t=${out##* }
-    echo "$t"
-  done | sort -n | awk -v s="$status" '{a[NR]=$1} END {printf "%.1f ms (%s)", a[int((NR+1)/2)]*1000, s}'
+    curl -s -o /dev/null -w '%{time_total} %{http_code}\n' "$@" "$url"
+  done | sort -n | awk '{a[NR]=$1; s=$2} END {printf "%.1f ms (%s)", a[int((NR+1)/2)]*1000, s}'
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
