@@ -1,6 +1,8 @@
 // Client address and scheme behind proxies.
 #include "http/client_address.hpp"
 
+#include "core/text.hpp"
+
 namespace kallithea::http {
 namespace {
 
@@ -12,14 +14,6 @@ std::string header_of(std::string_view cgi_variable) {
     return header;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::string client_address(const Request& request, std::string_view remote_addr_variable) {
@@ -27,7 +21,7 @@ std::string client_address(const Request& request, std::string_view remote_addr_
         const std::string_view value = request.header(header_of(remote_addr_variable));
         const auto comma = value.rfind(',');
         const std::string_view last =
-            trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
+            text::trim_blanks(comma == std::string_view::npos ? value : value.substr(comma + 1));
         if (!last.empty())
             return std::string(last);
     } else if (auto it = request.server_vars.find(std::string(remote_addr_variable));
@@ -41,7 +35,7 @@ bool client_used_https(const Request& request, std::string_view url_scheme_varia
     if (request.scheme == "https")
         return true;
     if (url_scheme_variable.starts_with("HTTP_"))
-        return trim(request.header(header_of(url_scheme_variable))) == "https";
+        return text::trim_blanks(request.header(header_of(url_scheme_variable))) == "https";
     if (auto it = request.server_vars.find(std::string(url_scheme_variable));
         !url_scheme_variable.empty() && it != request.server_vars.end())
         return it->second == "https";

@@ -65,14 +65,6 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // answering (the worker producing and/or the io side sending); closing.
 enum class Phase { head, body, admitting, responding, lingering, closed };
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 class Connection final : public ConnectionControl, public std::enable_shared_from_this<Connection> {
 public:
     Connection(ConnectionHost& host, Socket socket);
@@ -303,7 +295,8 @@ int Connection::framing_error() const {
         const auto name = field.name();
         if (name == bhttp::field::transfer_encoding) {
             ++transfer_encodings;
-            const auto value = trim(std::string_view(field.value().data(), field.value().size()));
+            const auto value =
+                text::trim_blanks(std::string_view(field.value().data(), field.value().size()));
             only_chunked = only_chunked && text::ascii_iequals(value, "chunked");
         } else if (name == bhttp::field::content_length) {
             ++content_lengths;
@@ -336,7 +329,7 @@ void Connection::build_request() {
         request_.content_length = parser_->content_length().value_or(0);
     const std::string_view expect = request_.header("Expect");
     expect_continue_ = request_.version == 11 && !parser_->is_done() &&
-                       text::ascii_iequals(trim(expect), "100-continue");
+                       text::ascii_iequals(text::trim_blanks(expect), "100-continue");
 }
 
 void Connection::on_head_complete() {

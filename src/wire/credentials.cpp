@@ -1,6 +1,8 @@
 // HTTP Basic parsing and client address selection for the Git surface.
 #include "wire/credentials.hpp"
 
+#include "core/text.hpp"
+
 namespace kallithea::wire {
 namespace {
 
@@ -16,14 +18,6 @@ int base64_value(char c) {
     if (c == '/')
         return 63;
     return -1;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -67,11 +61,11 @@ std::optional<std::string> base64_decode(std::string_view text) {
 }
 
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
-    header = trim(header);
+    header = text::trim_blanks(header);
     const auto space = header.find(' ');
     if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic"))
         return std::nullopt;
-    auto decoded = base64_decode(trim(header.substr(space + 1)));
+    auto decoded = base64_decode(text::trim_blanks(header.substr(space + 1)));
     if (!decoded)
         return std::nullopt;
     const auto colon = decoded->find(':');
