@@ -1,5 +1,5 @@
 // Fuzz target: pkt-line framing (protocol v0/v1 and v2's delim/response-end packets) and the
-// receive-pack scanners that read a push's commands and report (service/git_push.hpp).
+// receive-pack scanners that read a push's commands and report (service/git/git_push.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
-#include "service/git_push.hpp"
+#include "service/git/git_push.hpp"
 #include "vcs/repository.hpp"
 
 // git_push.cpp also runs git after a push (through vcs/git/git_command.cpp); the scanners never

@@ -11,8 +11,8 @@
 #include "config/app_config.hpp"
 #include "core/log.hpp"
 #include "service/app.hpp"
-#include "service/repo_metadata.hpp"
-#include "service/repos.hpp"
+#include "service/repos/repo_metadata.hpp"
+#include "service/repos/repos.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::app {

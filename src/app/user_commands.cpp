@@ -10,8 +10,8 @@
 #include "core/log.hpp"
 #include "db/pool.hpp"
 #include "service/app.hpp"
-#include "service/users.hpp"
-#include "store/users.hpp"
+#include "service/users/users.hpp"
+#include "store/users/users.hpp"
 
 namespace kallithea::app {
 

@@ -43,8 +43,7 @@ public:
 
     Status string(std::string_view section, std::string_view key, std::string& out) const {
         auto value = ini_.get(section, key);
-        if (!value)
-            return fail(value.error());
+        RETURN_IF_ERROR(value);
         if (*value && !(*value)->empty())
             out = **value;
         return ok();
@@ -54,8 +53,7 @@ public:
     Status integer(std::string_view section, std::string_view key, Int& out, Int min,
                    Int max) const {
         auto value = ini_.get(section, key);
-        if (!value)
-            return fail(value.error());
+        RETURN_IF_ERROR(value);
         if (!*value || (*value)->empty())
             return ok();
         const std::string& s = **value;
@@ -72,8 +70,7 @@ public:
 
     Status boolean(std::string_view section, std::string_view key, bool& out) const {
         auto value = ini_.get(section, key);
-        if (!value)
-            return fail(value.error());
+        RETURN_IF_ERROR(value);
         if (!*value || (*value)->empty())
             return ok();
         static constexpr std::array<std::string_view, 5> kTrue{"true", "yes", "on", "1", "t"};
@@ -120,8 +117,7 @@ Status load_server(const Reader& in, AppConfig& config) {
     if (auto s = in.string(kServer, "host", config.host); !s)
         return s;
     auto port = in.text(kServer, "port");
-    if (!port)
-        return fail(port.error());
+    RETURN_IF_ERROR(port);
     if (*port) {
         const std::string& s = **port;
         const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), config.port);
@@ -195,8 +191,7 @@ Status load_switches_and_limits(const Reader& in, AppConfig& config) {
 
 Status load_database(const Reader& in, AppConfig& config) {
     auto url = in.text(kApp, "sqlalchemy.url");
-    if (!url)
-        return fail(url.error());
+    RETURN_IF_ERROR(url);
     if (!*url || (*url)->empty())
         return in.error(kApp, "sqlalchemy.url", "missing (the database to use)");
     auto db = DbUrl::parse(**url);
@@ -230,8 +225,7 @@ Status load_log_level(const Reader& in, AppConfig& config) {
         if (!config.ini.has_section(section))
             continue;
         auto value = in.text(section, "level");
-        if (!value)
-            return fail(value.error());
+        RETURN_IF_ERROR(value);
         if (!*value || (*value)->empty())
             continue;
         auto level = parse_log_level(**value);
@@ -272,8 +266,7 @@ void collect_app_values(const Ini& ini, std::map<std::string, std::string>& app)
 
 Result<AppConfig> AppConfig::load(const std::string& path) {
     auto ini = Ini::load(path);
-    if (!ini)
-        return fail(ini.error());
+    RETURN_IF_ERROR(ini);
     AppConfig config;
     config.ini = std::move(*ini);
     config.file = config.ini.file();

@@ -273,11 +273,9 @@ Status write_new_file(const std::string& path, const std::string& text) {
 
 Result<std::string> render_config_text(const std::vector<std::string>& args) {
     auto parsed = parse_args(args);
-    if (!parsed)
-        return fail(parsed.error());
+    RETURN_IF_ERROR(parsed);
     auto values = template_values(*parsed);
-    if (!values)
-        return fail(values.error());
+    RETURN_IF_ERROR(values);
     std::string text = fill_placeholders(ini_template_text(), *values);
     for (const auto& [section, pairs] : parsed->sections)
         text = set_ini_values(text, section, pairs);
@@ -288,8 +286,7 @@ Result<std::string> render_config_text(const std::vector<std::string>& args) {
 
 Status create_config_file(const std::string& path, const std::vector<std::string>& args) {
     auto text = render_config_text(args);
-    if (!text)
-        return fail(text.error());
+    RETURN_IF_ERROR(text);
     return write_new_file(path, *text);
 }
 

@@ -262,8 +262,7 @@ Result<DbUrl> DbUrl::parse(std::string_view url) {
     if (url.find_first_of("\r\n") != std::string_view::npos)
         return url_error(url, "line break");
     auto parts = split_url(url);
-    if (!parts)
-        return fail(parts.error());
+    RETURN_IF_ERROR(parts);
     DbUrl out;
     out.original = std::string(url);
     const std::string& scheme = parts->scheme;
@@ -277,8 +276,7 @@ Result<DbUrl> DbUrl::parse(std::string_view url) {
         return url_error(url, fmt::format("unsupported database '{}' (use sqlite or postgresql)",
                                           scheme.substr(0, scheme.find('+'))));
     }
-    if (!status)
-        return fail(status.error());
+    RETURN_IF_ERROR(status);
     return out;
 }
 

@@ -26,17 +26,29 @@ enum class Errc {
 
 std::string_view errc_name(Errc code);
 
-// `message` is safe to show to a user; `detail` goes to the log only.
+// `message` is safe to show to a user; `detail` goes to the log only. `field` names the form
+// field at fault when the error is a user's to correct on a form (empty otherwise).
 struct Error {
     Errc code = Errc::internal;
     std::string message;
     std::string detail;
+    std::string field;
 };
 
+// A value or the Error that prevented it. [[nodiscard]] (which tl::expected 1.0 lacks): dropping
+// a returned Result or Status is a compile error (cmake/nodiscard_check.cmake proves it).
 template <class T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+    using Base = tl::expected<T, Error>;
 
-using Status = tl::expected<void, Error>;
+public:
+    using Base::Base;
+    Result() = default;
+    Result(const Base& other) : Base(other) {}
+    Result(Base&& other) : Base(std::move(other)) {}
+};
+
+using Status = Result<void>;
 
 inline tl::unexpected<Error> fail(Errc code, std::string message, std::string detail = {}) {
     return tl::unexpected<Error>(Error{code, std::move(message), std::move(detail)});
@@ -51,3 +63,12 @@ inline Status ok() {
 }
 
 }  // namespace kallithea
+
+// Returns the error of `result` (a Result or Status, evaluated once) from the enclosing function,
+// which returns a Result or Status too; does nothing when it holds a value.
+#define RETURN_IF_ERROR(result)                                            \
+    do {                                                                   \
+        auto&& return_if_error_ = (result);                                \
+        if (!return_if_error_)                                             \
+            return ::kallithea::fail(std::move(return_if_error_).error()); \
+    } while (0)

@@ -39,24 +39,21 @@ bool Connection::in_transaction() const {
 Status Connection::exec_script(std::string_view script) {
     for (const std::string& statement : split_sql_script(script)) {
         auto r = session_->run(statement, {}, detail::RunMode::once);
-        if (!r)
-            return fail(std::move(r.error()));
+        RETURN_IF_ERROR(r);
     }
     return ok();
 }
 
 Result<int64_t> Connection::exec_params(std::string_view sql, std::span<const Param> params) {
     auto r = session_->run(sql, params, detail::RunMode::cached);
-    if (!r)
-        return fail(std::move(r.error()));
+    RETURN_IF_ERROR(r);
     return r->affected;
 }
 
 Result<std::vector<Row>> Connection::query_params(std::string_view sql,
                                                   std::span<const Param> params) {
     auto r = session_->run(sql, params, detail::RunMode::cached);
-    if (!r)
-        return fail(std::move(r.error()));
+    RETURN_IF_ERROR(r);
     return std::move(r->rows);
 }
 
@@ -66,8 +63,7 @@ Result<int64_t> Connection::insert_params(std::string_view sql, std::string_view
     full += " RETURNING ";
     full += id_column;
     auto rows = query_params(full, params);
-    if (!rows)
-        return fail(std::move(rows.error()));
+    RETURN_IF_ERROR(rows);
     if (rows->empty())
         return fail(Errc::database, "database error", "INSERT ... RETURNING gave no row: " + full);
     return rows->front().i64(0);

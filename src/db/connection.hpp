@@ -43,8 +43,7 @@ public:
     template <class... Args>
     Status exec(std::string_view sql, const Args&... args) {
         auto affected = exec_count(sql, args...);
-        if (!affected)
-            return fail(std::move(affected.error()));
+        RETURN_IF_ERROR(affected);
         return ok();
     }
 
@@ -66,8 +65,7 @@ public:
     template <class... Args>
     Result<std::optional<Row>> query_one(std::string_view sql, const Args&... args) {
         auto rows = query(sql, args...);
-        if (!rows)
-            return fail(std::move(rows.error()));
+        RETURN_IF_ERROR(rows);
         if (rows->empty())
             return std::optional<Row>();
         return std::optional<Row>(std::move(rows->front()));
@@ -77,8 +75,7 @@ public:
     template <class T, class... Args>
     Result<std::optional<T>> scalar(std::string_view sql, const Args&... args) {
         auto row = query_one(sql, args...);
-        if (!row)
-            return fail(std::move(row.error()));
+        RETURN_IF_ERROR(row);
         if (!*row)
             return std::optional<T>();
         return std::optional<T>((*row)->template get<T>(0));

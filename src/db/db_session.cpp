@@ -172,8 +172,7 @@ Status DbSession::init_sqlite(const config::DbUrl& url) {
     if (auto r = run(fmt::format("PRAGMA busy_timeout = {}", timeout_ms), {}, RunMode::once); !r)
         return fail(r.error());
     auto mode = run("PRAGMA journal_mode=WAL", {}, RunMode::cached);
-    if (!mode)
-        return fail(mode.error());
+    RETURN_IF_ERROR(mode);
     statements_.clear();  // the pragma is not worth keeping prepared
     const std::string journal = mode->rows.empty() ? "" : mode->rows.front().text(0);
     if (journal != "wal" && journal != "memory")
@@ -227,8 +226,7 @@ Result<int> DbSession::sqlite_column_count(const std::string& sql) {
 // Describes the statement through libpq's unnamed prepared statement (no execution).
 Result<int> DbSession::postgresql_column_count(std::string_view original) {
     auto rewritten = rewrite_placeholders(original, PlaceholderStyle::dollar);
-    if (!rewritten)
-        return fail(rewritten.error());
+    RETURN_IF_ERROR(rewritten);
     PGconn* conn = postgresql_handle(session_);
     auto failed = [&](PGresult* res) -> Error {
         const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -285,8 +283,7 @@ std::unique_ptr<DbSession::Prepared> DbSession::prepare(const std::string& soci_
 Result<RunOutput> DbSession::run(std::string_view sql, std::span<const Param> params,
                                  RunMode mode) {
     auto rewritten = rewrite_placeholders(sql, PlaceholderStyle::soci);
-    if (!rewritten)
-        return fail(rewritten.error());
+    RETURN_IF_ERROR(rewritten);
     if (rewritten->placeholders != params.size())
         return fail(Errc::internal, "database error",
                     fmt::format("{} placeholders but {} values [SQL: {}]", rewritten->placeholders,
@@ -294,8 +291,7 @@ Result<RunOutput> DbSession::run(std::string_view sql, std::span<const Param> pa
     int columns = 0;
     if (mode == RunMode::cached) {
         auto n = column_count(rewritten->text, sql);
-        if (!n)
-            return fail(n.error());
+        RETURN_IF_ERROR(n);
         columns = *n;
     }
     const bool keep = mode == RunMode::cached && dialect_ == Dialect::sqlite;

@@ -43,8 +43,7 @@ Result<std::vector<std::string>> list_tables(Connection& conn) {
                           "SELECT table_name FROM information_schema.tables "
                           "WHERE table_schema = current_schema() "
                           "AND table_type = 'BASE TABLE' ORDER BY table_name");
-    if (!rows)
-        return fail(std::move(rows.error()));
+    RETURN_IF_ERROR(rows);
     std::vector<std::string> names;
     for (const Row& row : *rows)
         names.push_back(row.text(0));
@@ -74,8 +73,7 @@ Result<Transaction> begin_locked(Connection& conn) {
 Result<bool> is_recorded(Connection& conn, int version) {
     auto found =
         conn.scalar<int64_t>("SELECT version FROM schema_migrations WHERE version = ?", version);
-    if (!found)
-        return fail(std::move(found.error()));
+    RETURN_IF_ERROR(found);
     return found->has_value();
 }
 
@@ -97,11 +95,9 @@ Status adopt_kallithea(Connection& conn, const DbState& state) {
                                 "complete Kallithea 0.7 schema",
                                 fmt::join(missing, ", ")));
     auto tx = begin_locked(conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
+    RETURN_IF_ERROR(tx);
     auto done = is_recorded(conn, kMigrations[0].version);
-    if (!done)
-        return fail(std::move(done.error()));
+    RETURN_IF_ERROR(done);
     if (!*done) {
         if (auto st = record(conn, kMigrations[0]); !st)
             return st;
@@ -113,11 +109,9 @@ Status adopt_kallithea(Connection& conn, const DbState& state) {
 // Applies one migration unless a concurrent process already did; true when it ran here.
 Result<bool> apply_one(Connection& conn, const Migration& m) {
     auto tx = begin_locked(conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
+    RETURN_IF_ERROR(tx);
     auto done = is_recorded(conn, m.version);
-    if (!done)
-        return fail(std::move(done.error()));
+    RETURN_IF_ERROR(done);
     if (*done)
         return false;
     if (auto st = m.apply(conn); !st)
@@ -191,19 +185,16 @@ int latest_schema_version() {
 Result<DbState> inspect(Connection& conn) {
     DbState state;
     auto tables = list_tables(conn);
-    if (!tables)
-        return fail(std::move(tables.error()));
+    RETURN_IF_ERROR(tables);
     state.tables = std::move(*tables);
     if (has_table(state, "alembic_version")) {
         auto rev = conn.scalar<std::string>("SELECT version_num FROM alembic_version LIMIT 1");
-        if (!rev)
-            return fail(std::move(rev.error()));
+        RETURN_IF_ERROR(rev);
         state.alembic_revision = rev->value_or("");
     }
     if (has_table(state, "schema_migrations")) {
         auto version = conn.scalar<int64_t>("SELECT MAX(version) FROM schema_migrations");
-        if (!version)
-            return fail(std::move(version.error()));
+        RETURN_IF_ERROR(version);
         state.version = static_cast<int>(version->value_or(0));
         if (state.version > 0) {
             state.kind = DbState::Kind::ours;
@@ -224,8 +215,7 @@ Result<DbState> inspect(Connection& conn) {
 
 Result<int> migrate(Connection& conn) {
     auto state = inspect(conn);
-    if (!state)
-        return fail(std::move(state.error()));
+    RETURN_IF_ERROR(state);
     if (auto st = check_migratable(*state); !st)
         return fail(std::move(st.error()));
     if (state->kind == DbState::Kind::kallithea) {
@@ -238,8 +228,7 @@ Result<int> migrate(Connection& conn) {
         if (m.version <= state->version)
             continue;
         auto ran = apply_one(conn, m);
-        if (!ran)
-            return fail(std::move(ran.error()));
+        RETURN_IF_ERROR(ran);
         applied += *ran ? 1 : 0;
     }
     return applied;

@@ -90,8 +90,7 @@ Result<std::shared_ptr<Pool>> Pool::open(const config::DbUrl& url, size_t size) 
         core->url.sqlite_path = ":memory:";
     core->size = memory ? 1 : std::max<size_t>(size, 1);
     auto first = detail::DbSession::open(core->url, core->description);
-    if (!first)
-        return fail(std::move(first.error()));
+    RETURN_IF_ERROR(first);
     core->idle.push_back(std::move(*first));
     core->live = 1;
     return std::make_shared<Pool>(std::move(core));

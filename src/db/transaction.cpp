@@ -11,8 +11,7 @@ namespace {
 
 Status control(detail::DbSession& session, const std::string& sql) {
     auto r = session.run(sql, {}, detail::RunMode::once);
-    if (!r)
-        return fail(std::move(r.error()));
+    RETURN_IF_ERROR(r);
     return ok();
 }
 

@@ -104,8 +104,7 @@ Result<std::string> Request::read_body(size_t limit) {
     std::array<char, 64 * 1024> chunk;
     for (;;) {
         auto n = body->read(chunk.data(), chunk.size());
-        if (!n)
-            return fail(n.error());
+        RETURN_IF_ERROR(n);
         if (*n == 0)
             return out;
         if (out.size() + *n > limit)

@@ -133,8 +133,7 @@ Status BodySpool::append(std::string_view data) {
     }
     if (fd_ < 0) {
         auto fd = open_unlinked_temp(dir_);
-        if (!fd)
-            return fail(fd.error());
+        RETURN_IF_ERROR(fd);
         fd_ = *fd;
         if (!write_all_at(fd_, memory_.data(), memory_.size(), 0))
             return fail(Errc::io, "cannot spool the request body", std::strerror(errno));

@@ -75,8 +75,7 @@ Result<std::unique_ptr<Transfer>> new_transfer(const char* protocols,
         st = set_option(t, CURLOPT_XFERINFODATA, static_cast<void*>(&t), "XFERINFODATA");
     if (st)
         st = set_option(t, CURLOPT_NOPROGRESS, 0L, "NOPROGRESS");
-    if (!st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(st);
     return transfer;
 }
 

@@ -138,8 +138,7 @@ Status send_mail(const SmtpSettings& settings, const Mail& mail) {
         fmt::format("SMTP server {}:{}", settings.server,
                     settings.port ? settings.port : (settings.implicit_tls ? 465 : 25));
     auto made = detail::new_transfer("smtp,smtps", settings.limits);
-    if (!made)
-        return fail(std::move(made.error()));
+    RETURN_IF_ERROR(made);
     detail::Transfer& t = **made;
     const std::string url = smtp_url(settings);
     const std::string from = "<" + bare_address(mail.from) + ">";

@@ -6,10 +6,10 @@
 
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
-#include "service/login_throttle.hpp"
+#include "service/account/login_throttle.hpp"
 #include "store/settings.hpp"
 #include "store/ui.hpp"
-#include "store/users.hpp"
+#include "store/users/users.hpp"
 
 namespace kallithea::service {
 namespace {
@@ -32,11 +32,9 @@ Result<T> through_cache(std::mutex& mutex, Cached<T>& entry, db::Pool& pool, Loa
     if (entry.value && SteadyClock::now() - entry.loaded < kCacheTtl)
         return *entry.value;
     auto conn = pool.acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     Result<T> value = load(*conn);
-    if (!value)
-        return fail(std::move(value.error()));
+    RETURN_IF_ERROR(value);
     entry.value = *value;
     entry.loaded = SteadyClock::now();
     return value;
@@ -60,14 +58,11 @@ Result<std::shared_ptr<App>> App::open(const config::AppConfig& config) {
     if (auto rules = LoginThrottleRules::from_ini(config.app); !rules)
         return fail(std::move(rules.error()));
     auto pool = db::Pool::open(config.db, static_cast<size_t>(config.threads) + 4);
-    if (!pool)
-        return fail(std::move(pool.error()));
+    RETURN_IF_ERROR(pool);
     auto conn = (*pool)->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     auto state = db::inspect(*conn);
-    if (!state)
-        return fail(std::move(state.error()));
+    RETURN_IF_ERROR(state);
     const std::string where = config.db.redacted();
     if (state->kind == db::DbState::Kind::empty)
         return fail(Errc::config, "database " + where + " is empty: run `kallithea db-create -c " +
@@ -82,8 +77,7 @@ Result<SiteSettings> App::settings() {
     return through_cache(cache_->mutex, cache_->settings, *pool_,
                          [](db::Connection& conn) -> Result<SiteSettings> {
                              auto rows = store::Settings(conn).all();
-                             if (!rows)
-                                 return fail(std::move(rows.error()));
+                             RETURN_IF_ERROR(rows);
                              SiteSettings settings;
                              for (auto& [name, value] : *rows)
                                  settings.all[name] = value.value;
@@ -99,8 +93,7 @@ Result<App::DefaultUser> App::default_user() {
     return through_cache(cache_->mutex, cache_->default_user, *pool_,
                          [](db::Connection& conn) -> Result<DefaultUser> {
                              auto row = store::Users(conn).by_username("default");
-                             if (!row)
-                                 return fail(std::move(row.error()));
+                             RETURN_IF_ERROR(row);
                              DefaultUser user;
                              if (!*row)
                                  return user;
@@ -110,8 +103,7 @@ Result<App::DefaultUser> App::default_user() {
                                  "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? "
                                  "ORDER BY ip_id",
                                  user.user_id, true);
-                             if (!ips)
-                                 return fail(std::move(ips.error()));
+                             RETURN_IF_ERROR(ips);
                              for (const db::Row& r : *ips)
                                  user.ip_whitelist.push_back(r.text(0));
                              return user;
@@ -125,8 +117,7 @@ Result<std::string> App::repo_root() {
 
 Result<AuthUser> App::anonymous_user() {
     auto def = default_user();
-    if (!def)
-        return fail(std::move(def.error()));
+    RETURN_IF_ERROR(def);
     AuthUser user;  // nobody, unless `default` exists and is active
     if (def->user_id && def->active) {
         user.user_id = def->user_id;

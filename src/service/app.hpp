@@ -9,7 +9,7 @@
 
 #include "config/app_config.hpp"
 #include "core/error.hpp"
-#include "service/auth_user.hpp"
+#include "service/account/auth_user.hpp"
 
 namespace kallithea::db {
 class Pool;

@@ -3,12 +3,12 @@
 
 #include "db/pool.hpp"
 #include "perm/levels.hpp"
-#include "service/listing_permissions.hpp"
-#include "service/permissions.hpp"
-#include "service/repo_names.hpp"
-#include "store/repo_groups.hpp"
-#include "store/repositories.hpp"
-#include "store/visibility.hpp"
+#include "service/permissions/listing_permissions.hpp"
+#include "service/permissions/permissions.hpp"
+#include "service/repos/repo_names.hpp"
+#include "store/permissions/visibility.hpp"
+#include "store/repo_groups/repo_groups.hpp"
+#include "store/repos/repositories.hpp"
 
 namespace kallithea::service {
 namespace {
@@ -40,8 +40,7 @@ Result<std::optional<Viewer>> viewer_of(App& app, const AuthUser& user) {
     if (user.nobody())
         return std::optional<Viewer>();
     auto def = app.default_user();
-    if (!def)
-        return fail(std::move(def.error()));
+    RETURN_IF_ERROR(def);
     Viewer viewer;
     viewer.default_user_id = def->user_id;
     if (user.authenticated())
@@ -58,11 +57,9 @@ Status fill_listing(db::Connection& conn, const std::optional<Viewer>& viewer,
         return ok();
     store::Repositories repositories(conn);
     auto groups = repositories.groups_in(group_id);
-    if (!groups)
-        return fail(std::move(groups.error()));
+    RETURN_IF_ERROR(groups);
     auto repos = repositories.in_group(group_id);
-    if (!repos)
-        return fail(std::move(repos.error()));
+    RETURN_IF_ERROR(repos);
 
     // Admins see everything: no grant rows needed.
     detail::GrantsByObject group_grants, repo_grants;
@@ -71,15 +68,13 @@ Status fill_listing(db::Connection& conn, const std::optional<Viewer>& viewer,
         if (!groups->empty()) {
             auto rows =
                 visibility.repo_group_grants(group_id, viewer->default_user_id, viewer->user_id);
-            if (!rows)
-                return fail(std::move(rows.error()));
+            RETURN_IF_ERROR(rows);
             group_grants = detail::fold_grants(*rows, perm::Kind::group);
         }
         if (!repos->empty()) {
             auto rows =
                 visibility.repository_grants(group_id, viewer->default_user_id, viewer->user_id);
-            if (!rows)
-                return fail(std::move(rows.error()));
+            RETURN_IF_ERROR(rows);
             repo_grants = detail::fold_grants(*rows, perm::Kind::repository);
         }
     }
@@ -131,11 +126,9 @@ std::string last_change_text(const std::optional<std::string>& changeset_cache,
 Result<HomeOverview> home_overview(App& app, const AuthUser& user) {
     // Before taking a connection: the cached `default` user may need one of its own.
     auto viewer = viewer_of(app, user);
-    if (!viewer)
-        return fail(std::move(viewer.error()));
+    RETURN_IF_ERROR(viewer);
     auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     HomeOverview overview;
     if (auto st = fill_listing(*conn, *viewer, std::nullopt, user, overview.groups, overview.repos);
         !st)
@@ -146,14 +139,11 @@ Result<HomeOverview> home_overview(App& app, const AuthUser& user) {
 Result<GroupOverview> group_overview(App& app, const AuthUser& user, std::string_view group_name) {
     // A group the user may not read is not found, like a missing one.
     auto group = authorize_repo_group(app, user, group_name, perm::Level::read);
-    if (!group)
-        return fail(std::move(group.error()));
+    RETURN_IF_ERROR(group);
     auto viewer = viewer_of(app, user);
-    if (!viewer)
-        return fail(std::move(viewer.error()));
+    RETURN_IF_ERROR(viewer);
     auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     store::RepoGroups groups(*conn);
     GroupOverview overview;
     overview.group_id = group->group_id;
@@ -161,8 +151,7 @@ Result<GroupOverview> group_overview(App& app, const AuthUser& user, std::string
     overview.description = group->description;
     for (const auto& parent : parent_groups(overview.name)) {
         auto row = groups.by_name(parent);
-        if (!row)
-            return fail(std::move(row.error()));
+        RETURN_IF_ERROR(row);
         overview.parents.push_back({parent, *row ? (*row)->description : std::string()});
     }
     // group.write: may create repositories in the group.

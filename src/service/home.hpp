@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "service/account/auth_user.hpp"
 #include "service/app.hpp"
-#include "service/auth_user.hpp"
 
 namespace kallithea::service {
 

@@ -1,7 +1,7 @@
 // db-create and db-upgrade: validate the options, create or migrate the schema, seed it.
 #include "service/setup.hpp"
 
-#include "service/users.hpp"
+#include "service/users/users.hpp"
 
 #include <filesystem>
 #include <system_error>
@@ -12,7 +12,7 @@
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
-#include "store/repositories.hpp"
+#include "store/repos/repositories.hpp"
 #include "store/seed.hpp"
 #include "store/ui.hpp"
 #include "vcs/git/kallithea_hooks.hpp"
@@ -62,19 +62,16 @@ Status remove_sqlite_files(const config::DbUrl& url) {
 
 Result<db::DbState> inspect_database(db::Pool& pool) {
     auto conn = pool.acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     return db::inspect(*conn);
 }
 
 // A pool on an empty database: the existing one, or (force) a recreated SQLite file.
 Result<std::shared_ptr<db::Pool>> open_empty_database(const config::AppConfig& config, bool force) {
     auto pool = db::Pool::open(config.db, 1);
-    if (!pool)
-        return fail(std::move(pool.error()));
+    RETURN_IF_ERROR(pool);
     auto state = inspect_database(**pool);
-    if (!state)
-        return fail(std::move(state.error()));
+    RETURN_IF_ERROR(state);
     if (state->kind == db::DbState::Kind::empty)
         return std::move(*pool);
     if (!force)
@@ -91,11 +88,9 @@ Result<std::shared_ptr<db::Pool>> open_empty_database(const config::AppConfig& c
 // (this server does their work itself). A note for db-upgrade's summary ("" when none).
 Result<std::string> retire_kallithea_hooks(db::Connection& conn) {
     auto root = store::Ui(conn).repo_root();
-    if (!root)
-        return fail(std::move(root.error()));
+    RETURN_IF_ERROR(root);
     auto names = store::Repositories(conn).all_names();
-    if (!names)
-        return fail(std::move(names.error()));
+    RETURN_IF_ERROR(names);
     size_t count = 0;
     for (const auto& name : *names) {
         const std::string path = (fs::path(*root) / name).string();
@@ -124,20 +119,16 @@ Status create_database(const config::AppConfig& config, const DbCreateOptions& o
     if (auto root = prepare_repos_root(options.repos_root); !root)
         return root;
     auto pool = open_empty_database(config, options.force);
-    if (!pool)
-        return fail(std::move(pool.error()));
+    RETURN_IF_ERROR(pool);
     auto conn = (*pool)->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     if (auto migrated = db::migrate(*conn); !migrated)
         return fail(std::move(migrated.error()));
 
     auto admin_hash = auth::hash_password(options.admin_password);
-    if (!admin_hash)
-        return fail(std::move(admin_hash.error()));
+    RETURN_IF_ERROR(admin_hash);
     auto default_hash = auth::hash_password(random::hex(16));
-    if (!default_hash)
-        return fail(std::move(default_hash.error()));
+    RETURN_IF_ERROR(default_hash);
     store::SeedOptions seed;
     seed.admin_username = options.admin_username;
     seed.admin_password_hash = *admin_hash;
@@ -152,23 +143,18 @@ Status create_database(const config::AppConfig& config, const DbCreateOptions& o
 
 Result<std::string> upgrade_database(const config::AppConfig& config) {
     auto pool = db::Pool::open(config.db, 1);
-    if (!pool)
-        return fail(std::move(pool.error()));
+    RETURN_IF_ERROR(pool);
     auto conn = (*pool)->acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     auto before = db::inspect(*conn);
-    if (!before)
-        return fail(std::move(before.error()));
+    RETURN_IF_ERROR(before);
     if (before->kind == db::DbState::Kind::empty)
         return fail(Errc::config, "database " + config.db.redacted() +
                                       " is empty: create it with `kallithea db-create`");
     auto applied = db::migrate(*conn);
-    if (!applied)
-        return fail(std::move(applied.error()));
+    RETURN_IF_ERROR(applied);
     auto after = db::inspect(*conn);
-    if (!after)
-        return fail(std::move(after.error()));
+    RETURN_IF_ERROR(after);
     // The schema is upgraded whatever happens here; a database without a repository root (or
     // repositories) has no hooks to retire.
     auto hooks = retire_kallithea_hooks(*conn);

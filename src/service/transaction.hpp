@@ -21,8 +21,7 @@ namespace kallithea::service {
 template <class Work>
 std::invoke_result_t<Work&, db::Connection&> with_connection(App& app, Work&& work) {
     auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     return work(*conn);
 }
 
@@ -32,11 +31,9 @@ std::invoke_result_t<Work&, db::Connection&> with_connection(App& app, Work&& wo
 template <class Work>
 std::invoke_result_t<Work&, db::Connection&> in_transaction(App& app, Work&& work) {
     auto conn = app.pool().acquire();
-    if (!conn)
-        return fail(std::move(conn.error()));
+    RETURN_IF_ERROR(conn);
     auto tx = db::Transaction::begin(*conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
+    RETURN_IF_ERROR(tx);
     auto result = work(*conn);
     if (!result)
         return result;

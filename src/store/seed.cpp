@@ -5,10 +5,10 @@
 #include <string_view>
 
 #include "db/transaction.hpp"
-#include "store/permissions.hpp"
+#include "store/permissions/permissions.hpp"
 #include "store/settings.hpp"
 #include "store/ui.hpp"
-#include "store/users.hpp"
+#include "store/users/users.hpp"
 
 namespace kallithea::store {
 namespace {
@@ -43,8 +43,7 @@ constexpr SettingSeed kSettings[] = {
 // True when the table already has a row.
 Result<bool> has_rows(db::Connection& conn, std::string_view select_one) {
     auto row = conn.query_one(select_one);
-    if (!row)
-        return fail(std::move(row.error()));
+    RETURN_IF_ERROR(row);
     return row->has_value();
 }
 
@@ -57,8 +56,7 @@ Status require_empty(db::Connection& conn) {
     };
     for (std::string_view probe : kProbes) {
         auto found = has_rows(conn, probe);
-        if (!found)
-            return fail(std::move(found.error()));
+        RETURN_IF_ERROR(found);
         if (*found)
             return fail(Errc::conflict,
                         "the database already holds Kallithea data; db-create needs an empty one");
@@ -149,8 +147,7 @@ Status seed_permissions(db::Connection& conn) {
 
 Status seed_default_permissions(db::Connection& conn) {
     auto user = Users(conn).by_username("default");
-    if (!user)
-        return fail(std::move(user.error()));
+    RETURN_IF_ERROR(user);
     if (!*user)
         return fail(Errc::internal, "the default user vanished while seeding");
     Permissions permissions(conn);
@@ -165,8 +162,7 @@ Status seed_default_permissions(db::Connection& conn) {
 
 Status seed_new_database(db::Connection& conn, const SeedOptions& options) {
     auto tx = db::Transaction::begin(conn);
-    if (!tx)
-        return fail(std::move(tx.error()));
+    RETURN_IF_ERROR(tx);
     if (auto st = require_empty(conn); !st)
         return st;
     if (auto st = seed_ui(conn, options.repos_root); !st)

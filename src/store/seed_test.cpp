@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "store/permissions.hpp"
+#include "store/permissions/permissions.hpp"
 #include "store/settings.hpp"
 #include "store/testing/store_test.hpp"
 #include "store/ui.hpp"
-#include "store/users.hpp"
+#include "store/users/users.hpp"
 
 namespace kallithea::store {
 namespace {

@@ -20,8 +20,7 @@ SettingValue to_setting(const db::Row& r, size_t first) {
 Result<std::map<std::string, SettingValue>> Settings::all() {
     auto rows = conn_.query(
         "SELECT app_settings_name, app_settings_value, app_settings_type FROM settings");
-    if (!rows)
-        return fail(std::move(rows.error()));
+    RETURN_IF_ERROR(rows);
     std::map<std::string, SettingValue> out;
     for (const db::Row& r : *rows)
         out.emplace(r.text(0), to_setting(r, 1));
@@ -32,8 +31,7 @@ Result<std::optional<SettingValue>> Settings::get(std::string_view name) {
     auto row = conn_.query_one(
         "SELECT app_settings_value, app_settings_type FROM settings WHERE app_settings_name = ?",
         name);
-    if (!row)
-        return fail(std::move(row.error()));
+    RETURN_IF_ERROR(row);
     if (!*row)
         return std::optional<SettingValue>();
     return std::optional<SettingValue>(to_setting(**row, 0));

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/permissions.hpp"
+#include "store/permissions/permissions.hpp"
 #include "store/testing/store_test.hpp"
 #include "store/ui.hpp"
 

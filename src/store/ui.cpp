@@ -15,8 +15,7 @@ constexpr std::string_view kUiSelect =
 
 Result<std::string> Ui::repo_root() {
     auto row = get("paths", "/");
-    if (!row)
-        return fail(std::move(row.error()));
+    RETURN_IF_ERROR(row);
     if (!*row || !(*row)->value || (*row)->value->empty())
         return fail(Errc::config,
                     "the repository root (ui paths '/') is not set in the database; "
@@ -26,8 +25,7 @@ Result<std::string> Ui::repo_root() {
 
 Result<std::vector<UiRow>> Ui::all() {
     auto rows = conn_.query(std::string(kUiSelect) + "ORDER BY ui_section, ui_key");
-    if (!rows)
-        return fail(std::move(rows.error()));
+    RETURN_IF_ERROR(rows);
     std::vector<UiRow> out;
     for (const db::Row& r : *rows)
         out.push_back(to_ui(r));
@@ -37,8 +35,7 @@ Result<std::vector<UiRow>> Ui::all() {
 Result<std::optional<UiRow>> Ui::get(std::string_view section, std::string_view key) {
     auto row = conn_.query_one(std::string(kUiSelect) + "WHERE ui_section = ? AND ui_key = ?",
                                section, key);
-    if (!row)
-        return fail(std::move(row.error()));
+    RETURN_IF_ERROR(row);
     if (!*row)
         return std::optional<UiRow>();
     return std::optional<UiRow>(to_ui(**row));

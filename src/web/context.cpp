@@ -4,8 +4,8 @@
 #include "core/log.hpp"
 #include "core/version.hpp"
 #include "perm/levels.hpp"
-#include "service/mail.hpp"
-#include "web/prelogin_csrf.hpp"
+#include "service/mail/mail.hpp"
+#include "web/account/prelogin_csrf.hpp"
 #include "web/site.hpp"
 
 namespace kallithea::web {

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "http/message.hpp"
-#include "service/accounts.hpp"
+#include "service/account/accounts.hpp"
 #include "service/app.hpp"
-#include "service/permissions.hpp"
-#include "service/repo_access.hpp"
+#include "service/permissions/permissions.hpp"
+#include "service/repos/repo_access.hpp"
 #include "web/view.hpp"
 
 namespace kallithea::web {

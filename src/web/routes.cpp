@@ -1,7 +1,7 @@
 // The route table of the web pages (Kallithea's URLs).
 #include "web/routes.hpp"
 
-#include "service/repo_names.hpp"
+#include "service/repos/repo_names.hpp"
 
 namespace kallithea::web {
 
@@ -26,76 +26,13 @@ std::vector<RouteDef> build_table() {
                       repo_settings_routes, permission_admin_routes, registration_routes})
         for (auto& route : area())
             table.push_back(std::move(route));
-    std::vector<RouteDef> repo_pages = {
-        // Repository pages; {repo:path} takes the shortest existing repository name.
-        {{M::get, M::head}, "/{repo:path}/summary", Need::repo_read, show_summary, true},
-        {{M::get, M::head}, "/{repo:path}/changelog", Need::repo_read, show_changelog, true},
-        {{M::get, M::head},
-         "/{repo:path}/changelog/{rev}/{path:rest}",
-         Need::repo_read,
-         show_changelog,
-         true},
-        {{M::get, M::head},
-         "/{repo:path}/changelog_details/{rev}",
-         Need::repo_read,
-         show_changelog_details,
-         true},
-        {{M::get, M::head}, "/{repo:path}/changeset/{rev}", Need::repo_read, show_changeset, true},
-        {{M::get, M::head},
-         "/{repo:path}/changeset-diff/{rev}",
-         Need::repo_read,
-         show_changeset_diff},
-        {{M::get, M::head},
-         "/{repo:path}/raw-changeset/{rev}",
-         Need::repo_read,
-         show_changeset_diff},
-        {{M::get, M::head},
-         "/{repo:path}/changeset-patch/{rev}",
-         Need::repo_read,
-         show_changeset_patch},
-        {{M::get, M::head},
-         "/{repo:path}/changeset-download/{rev}",
-         Need::repo_read,
-         download_changeset},
-        {{M::get, M::head},
-         "/{repo:path}/changeset_children/{rev}",
-         Need::repo_read,
-         show_changeset_children},
-        {{M::get, M::head},
-         "/{repo:path}/changeset_parents/{rev}",
-         Need::repo_read,
-         show_changeset_parents},
-        {{M::get, M::head}, "/{repo:path}/compare", Need::repo_read, show_compare, true},
-        {{M::get, M::head},
-         "/{repo:path}/compare/{spec:rest}",
-         Need::repo_read,
-         show_compare,
-         true},
-        {{M::get, M::head}, "/{repo:path}/feed/rss", Need::repo_read, show_feed_rss, true},
-        {{M::get, M::head}, "/{repo:path}/feed/atom", Need::repo_read, show_feed_atom, true},
-        {{M::get, M::head}, "/{repo:path}/files/{rev}", Need::repo_read, show_files, true},
-        {{M::get, M::head},
-         "/{repo:path}/files/{rev}/{path:rest}",
-         Need::repo_read,
-         show_files,
-         true},
-        {{M::get, M::head}, "/{repo:path}/raw/{rev}/{path:rest}", Need::repo_read, show_raw},
-        {{M::get, M::head},
-         "/{repo:path}/rawfile/{rev}/{path:rest}",
-         Need::repo_read,
-         show_rawfile},
-        {{M::get, M::head},
-         "/{repo:path}/annotate/{rev}/{path:rest}",
-         Need::repo_read,
-         show_annotate,
-         true},
-        {{M::get, M::head},
-         "/{repo:path}/history/{rev}/{path:rest}",
-         Need::repo_read,
-         show_file_history,
-         true},
-        {{M::get, M::head}, "/{repo:path}/archive/{fname}", Need::repo_read, download_archive},
-        {{M::get, M::head}, "/{repo:path}/refs-data", Need::repo_read, show_refs_data},
+    // The repository pages come after the administration areas, whose /_admin/... addresses
+    // the /{repo:path} patterns would otherwise swallow; the bare repository and group
+    // addresses come last.
+    for (auto area : {history_routes, file_routes})
+        for (auto& route : area())
+            table.push_back(std::move(route));
+    std::vector<RouteDef> last = {
         {{M::get, M::head}, "/{repo:path}", Need::repo_read, show_summary, true},
         {{M::get, M::head}, "/{group:path}", Need::group_read, show_group},
 #ifdef KALLITHEA_TEST_ROUTES
@@ -104,7 +41,7 @@ std::vector<RouteDef> build_table() {
         {{M::get}, "/_admin/_test/abort", Need::nothing, test_abort},
 #endif
     };
-    for (auto& route : repo_pages)
+    for (auto& route : last)
         table.push_back(std::move(route));
     return table;
 }

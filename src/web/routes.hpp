@@ -39,7 +39,8 @@ struct RouteDef {
 
 const std::vector<RouteDef>& route_table();
 // A router holding route_table() in order (route ids are table indices), its {repo:path} and
-// {group:path} candidates bounded by the longest name a URL can hold (service/repo_names.hpp).
+// {group:path} candidates bounded by the longest name a URL can hold
+// (service/repos/repo_names.hpp).
 http::Router make_router();
 
 // The route tables of the administration areas, one per file; route_table() puts them before
@@ -53,6 +54,9 @@ std::vector<RouteDef> permission_admin_routes();  // permission_pages.cpp: /_adm
                                                   // /_admin/defaults
 std::vector<RouteDef> registration_routes();      // registration_pages.cpp: /_admin/register,
                                                   // /_admin/password_reset...
+// The repository pages' tables, put after the administration areas.
+std::vector<RouteDef> history_routes();  // history/history_routes.cpp: summary, changelog, ...
+std::vector<RouteDef> file_routes();     // files/file_routes.cpp: files, raw, annotate, ...
 
 // Handlers (one file per area).
 http::Response show_home(Ctx& ctx);

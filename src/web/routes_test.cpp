@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "service/repo_names.hpp"
+#include "service/repos/repo_names.hpp"
 
 using namespace kallithea::web;
 

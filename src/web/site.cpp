@@ -13,11 +13,11 @@
 #include "http/client_address.hpp"
 #include "http/cookie.hpp"
 #include "perm/levels.hpp"
-#include "service/permissions.hpp"
-#include "service/repo_access.hpp"
-#include "service/repo_names.hpp"
-#include "service/repo_state.hpp"
-#include "web/prelogin_csrf.hpp"
+#include "service/permissions/permissions.hpp"
+#include "service/repos/repo_access.hpp"
+#include "service/repos/repo_names.hpp"
+#include "service/repos/repo_state.hpp"
+#include "web/account/prelogin_csrf.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {

@@ -5,7 +5,7 @@
 
 #include "http/message.hpp"
 #include "service/app.hpp"
-#include "service/git_transport.hpp"
+#include "service/git/git_transport.hpp"
 
 namespace kallithea::wire {
 

@@ -8,9 +8,9 @@
 #include <optional>
 
 #include "core/log.hpp"
-#include "service/login_throttle.hpp"
-#include "service/permissions.hpp"
-#include "service/repo_access.hpp"
+#include "service/account/login_throttle.hpp"
+#include "service/permissions/permissions.hpp"
+#include "service/repos/repo_access.hpp"
 #include "wire/context.hpp"
 #include "wire/credentials.hpp"
 #include "wire/routes.hpp"

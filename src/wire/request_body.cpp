@@ -59,8 +59,7 @@ Result<bool> RequestBody::fill() {
     if (raw_eof_)
         return false;
     auto n = body_.read(raw_.data(), raw_.size());
-    if (!n)
-        return fail(std::move(n.error()));
+    RETURN_IF_ERROR(n);
     raw_pos_ = 0;
     raw_len_ = *n;
     raw_eof_ = *n == 0;
@@ -69,8 +68,7 @@ Result<bool> RequestBody::fill() {
 
 Status RequestBody::prefetch() {
     auto filled = fill();
-    if (!filled)
-        return fail(std::move(filled.error()));
+    RETURN_IF_ERROR(filled);
     // A body that does not even start like gzip is refused while a status can still be sent.
     if (inflater_ && raw_len_ >= 2 &&
         (static_cast<unsigned char>(raw_[0]) != 0x1F ||
@@ -99,8 +97,7 @@ Result<size_t> RequestBody::read_decoded(char* buf, size_t size) {
         if (raw_pos_ == raw_len_ && !raw_eof_)
             return body_.read(buf, size);  // nothing buffered: no copy
         auto more = fill();
-        if (!more)
-            return fail(std::move(more.error()));
+        RETURN_IF_ERROR(more);
         const size_t n = std::min(size, raw_len_ - raw_pos_);
         std::memcpy(buf, raw_.data() + raw_pos_, n);
         raw_pos_ += n;
@@ -109,8 +106,7 @@ Result<size_t> RequestBody::read_decoded(char* buf, size_t size) {
     z_stream& z = inflater_->stream;
     while (!inflater_->ended) {
         auto more = fill();
-        if (!more)
-            return fail(std::move(more.error()));
+        RETURN_IF_ERROR(more);
         z.next_in = reinterpret_cast<Bytef*>(raw_.data() + raw_pos_);
         z.avail_in = static_cast<uInt>(raw_len_ - raw_pos_);
         z.next_out = reinterpret_cast<Bytef*>(buf);

@@ -51,8 +51,7 @@ Result<std::string> read_all(RequestBody& body, size_t step) {
     std::vector<char> buf(step);
     while (true) {
         auto n = body.read(buf.data(), buf.size());
-        if (!n)
-            return fail(n.error());
+        RETURN_IF_ERROR(n);
         if (*n == 0)
             return out;
         out.append(buf.data(), *n);

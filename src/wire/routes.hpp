@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "http/message.hpp"
-#include "service/git_transport.hpp"
+#include "service/git/git_transport.hpp"
 
 namespace kallithea::wire {
 

@@ -26,8 +26,7 @@ Status UploadPackBody::read_ahead(size_t size) {
     char buf[16384];
     while (!eof_ && head_.size() < size) {
         auto n = body_->read(buf, std::min(sizeof buf, size - head_.size()));
-        if (!n)
-            return fail(std::move(n.error()));
+        RETURN_IF_ERROR(n);
         if (*n == 0) {
             eof_ = true;
             break;

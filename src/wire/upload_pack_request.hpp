@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
-#include "service/git_push.hpp"
+#include "service/git/git_push.hpp"
 #include "wire/request_body.hpp"
 
 namespace kallithea::wire {

@@ -79,8 +79,7 @@ Result<std::string> drain(UploadPackBody& body) {
     char buf[3000];
     while (true) {
         auto n = body.read(buf, sizeof buf);
-        if (!n)
-            return fail(n.error());
+        RETURN_IF_ERROR(n);
         if (*n == 0)
             return out;
         out.append(buf, *n);

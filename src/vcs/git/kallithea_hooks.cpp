@@ -65,8 +65,7 @@ Result<std::vector<std::string>> retire_kallithea_hooks(const std::string& git_d
     for (const char* name : {"pre-receive", "post-receive"}) {
         const fs::path hook = hooks / name;
         auto kallithea = file_is_kallithea_hook(hook);
-        if (!kallithea)
-            return fail(std::move(kallithea.error()));
+        RETURN_IF_ERROR(kallithea);
         if (!*kallithea)
             continue;
         std::error_code ec;

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "service/history.hpp"
+#include "service/history/history.hpp"
 
 namespace kallithea::web::markup {
 

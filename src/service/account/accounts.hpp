@@ -1,0 +1,40 @@
+// Login, logout and sessions: who a request belongs to.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "service/account/auth_user.hpp"
+#include "service/app.hpp"
+
+namespace kallithea::service {
+
+struct Session {
+    std::string id;          // empty: no server-side session (anonymous visitor)
+    std::string csrf_token;  // empty without a session
+    AuthUser user;
+    bool remember = false;
+    int64_t expires_on = 0;  // unix seconds
+};
+
+// Logs in by username or email and password with the enabled auth plugins. Every failure
+// (unknown user, wrong password, inactive user) is the same Errc::unauthorized with the same
+// message, so the form cannot be used to probe accounts.
+Result<Session> login(App& app, std::string_view identity, std::string_view password, bool remember,
+                      std::string_view client_ip);
+
+// Ends a session server-side; unknown ids are fine.
+Status logout(App& app, std::string_view session_id);
+
+// The session for a cookie value (may be empty or stale): the logged-in user, else the anonymous
+// `default` user while it is active, else "nobody".
+Result<Session> resolve_session(App& app, std::string_view session_id);
+
+// Checks a username (or email) and password against the internal accounts without creating a
+// session (for Basic auth on VCS requests). Same rules and single failure as login().
+Result<AuthUser> authenticate_password(App& app, std::string_view identity,
+                                       std::string_view password);
+
+}  // namespace kallithea::service

@@ -1,0 +1,508 @@
+// Receive-pack stream scanners and the post-push bookkeeping Kallithea's git post-receive hook
+// does (kallithea/bin/vcs_hooks.py post_receive): revisions per ref, HEAD of a new repository.
+#include "service/git/git_push.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/subprocess.hpp"
+#include "vcs/git/git_command.hpp"
+
+namespace kallithea::service::git_push {
+namespace {
+
+constexpr size_t kMaxPacket = 65520;
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// The 4-hex-digit length prefix of a pkt-line; -1 when malformed.
+int packet_length(const char* p) {
+    int len = 0;
+    for (int i = 0; i < 4; ++i) {
+        const int d = hex_digit(p[i]);
+        if (d < 0)
+            return -1;
+        len = len * 16 + d;
+    }
+    return len;
+}
+
+bool is_object_id(std::string_view s) {
+    if (s.size() != 40 && s.size() != 64)
+        return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+std::string_view without_newline(std::string_view line) {
+    if (!line.empty() && line.back() == '\n')
+        line.remove_suffix(1);
+    return line;
+}
+
+constexpr std::string_view kHeads = "refs/heads/";
+constexpr std::string_view kTags = "refs/tags/";
+
+}  // namespace
+
+bool PktLineReader::feed(std::string_view data, const Sink& sink) {
+    if (broken_)
+        return false;
+    buf_.append(data);
+    size_t pos = 0;
+    while (buf_.size() - pos >= 4) {
+        const int len = packet_length(buf_.data() + pos);
+        if (len < 0 || len == 3 || len > static_cast<int>(kMaxPacket)) {
+            broken_ = true;
+            buf_.clear();
+            return false;
+        }
+        if (len < 4) {
+            static constexpr PktKind kSpecial[] = {PktKind::flush, PktKind::delim,
+                                                   PktKind::response_end};
+            pos += 4;
+            sink(kSpecial[len], {});
+            continue;
+        }
+        if (buf_.size() - pos < static_cast<size_t>(len))
+            break;
+        sink(PktKind::data, std::string_view(buf_.data() + pos + 4, static_cast<size_t>(len) - 4));
+        pos += static_cast<size_t>(len);
+    }
+    buf_.erase(0, pos);
+    return true;
+}
+
+bool is_null_id(std::string_view id) {
+    return !id.empty() && id.find_first_not_of('0') == std::string_view::npos;
+}
+
+void PushRequestScanner::feed(std::string_view data) {
+    if (done_)
+        return;
+    // The reader may hold the start of the pack after the flush-pkt; it is never looked at.
+    const bool ok = reader_.feed(data, [this](PktKind kind, std::string_view payload) {
+        if (done_)
+            return;
+        if (kind != PktKind::data) {
+            done_ = true;
+            return;
+        }
+        std::string_view line = without_newline(payload);
+        if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+            if (capabilities_.empty())
+                capabilities_ = std::string(line.substr(nul + 1));
+            line = line.substr(0, nul);
+        }
+        // "<old> <new> <ref>"; shallow lines and push-certificate headers do not match.
+        const auto first = line.find(' ');
+        const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+        if (second == std::string_view::npos)
+            return;
+        const auto old_id = line.substr(0, first);
+        const auto new_id = line.substr(first + 1, second - first - 1);
+        const auto ref = line.substr(second + 1);
+        if (is_object_id(old_id) && is_object_id(new_id) && ref.starts_with("refs/"))
+            commands_.push_back({std::string(old_id), std::string(new_id), std::string(ref)});
+    });
+    if (!ok)
+        done_ = true;
+}
+
+bool PushRequestScanner::has_capability(std::string_view name) const {
+    std::string_view rest = capabilities_;
+    while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        const std::string_view word = rest.substr(0, space);
+        if (word == name ||
+            (word.starts_with(name) && word.size() > name.size() && word[name.size()] == '='))
+            return true;
+        if (space == std::string_view::npos)
+            break;
+        rest.remove_prefix(space + 1);
+    }
+    return false;
+}
+
+void PushReportScanner::report_line(std::string_view line) {
+    line = without_newline(line);
+    if (line.starts_with("unpack ")) {
+        saw_unpack_ = true;
+    } else if (line.starts_with("ok ")) {
+        std::string_view ref = line.substr(3);
+        ref = ref.substr(0, ref.find(' '));
+        ok_refs_.insert(std::string(ref));
+    }
+}
+
+void PushReportScanner::feed(std::string_view data) {
+    outer_.feed(data, [this](PktKind kind, std::string_view payload) {
+        if (kind != PktKind::data)
+            return;
+        if (!side_band_) {
+            report_line(payload);
+            return;
+        }
+        // Channel 1 carries the report as its own pkt-line stream; 2 is progress, 3 errors.
+        if (!payload.empty() && payload[0] == '\1')
+            inner_.feed(payload.substr(1), [this](PktKind inner_kind, std::string_view line) {
+                if (inner_kind == PktKind::data)
+                    report_line(line);
+            });
+    });
+}
+
+Result<RefSnapshot> snapshot_refs(const std::string& git_dir) {
+    auto out = vcs::git::run_git(git_dir, {"for-each-ref", "--format=%(objectname) %(refname)"});
+    RETURN_IF_ERROR(out);
+    RefSnapshot refs;
+    std::string_view rest = *out;
+    while (!rest.empty()) {
+        const auto eol = rest.find('\n');
+        const std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+        const auto space = line.find(' ');
+        if (space != std::string_view::npos)
+            refs.emplace(std::string(line.substr(space + 1)), std::string(line.substr(0, space)));
+    }
+    return refs;
+}
+
+namespace {
+
+// `git rev-list --reverse` over the revisions given on its stdin ("id" and "^id" lines).
+Result<std::string> rev_list(const std::string& git_dir, const std::string& revisions) {
+    auto options = vcs::git::git_command(git_dir, {"rev-list", "--reverse", "--stdin"});
+    auto result = run_process(options, revisions);
+    RETURN_IF_ERROR(result);
+    if (!result->exit.success())
+        return fail(Errc::io, "git rev-list failed", result->exit.stderr_text);
+    return std::move(result->out);
+}
+
+}  // namespace
+
+namespace {
+
+// Appends the ids of rev-list output not listed yet.
+void append_new_ids(std::string_view out, std::vector<std::string>& items,
+                    std::unordered_set<std::string>& listed) {
+    while (!out.empty()) {
+        const auto eol = out.find('\n');
+        std::string id(out.substr(0, eol));
+        out = eol == std::string_view::npos ? std::string_view() : out.substr(eol + 1);
+        if (!id.empty() && listed.insert(id).second)
+            items.push_back(std::move(id));
+    }
+}
+
+std::string join_items(const std::vector<std::string>& items) {
+    std::string joined;
+    for (const auto& item : items) {
+        if (!joined.empty())
+            joined += ',';
+        joined += item;
+    }
+    return joined;
+}
+
+std::string old_head_exclusions(const RefSnapshot& before) {
+    std::string old_heads;
+    for (const auto& [ref, id] : before)
+        if (ref.starts_with(kHeads))
+            old_heads += "^" + id + "\n";
+    return old_heads;
+}
+
+// The commits of all pushed branch heads that no branch had before, from one
+// `git rev-list --reverse --parents`: walk order (oldest first) and parent links within it.
+struct PushWalk {
+    std::vector<std::string> ids;                     // walk order
+    std::unordered_map<std::string_view, size_t> at;  // id -> index (views into ids)
+    std::vector<std::vector<size_t>> parents;         // parents inside the walk
+    std::vector<std::vector<std::string>> outside;    // parents outside it (in old branches)
+};
+
+Result<PushWalk> walk_new_commits(const std::string& git_dir, const std::string& revisions) {
+    auto options =
+        vcs::git::git_command(git_dir, {"rev-list", "--reverse", "--parents", "--stdin"});
+    auto result = run_process(options, revisions);
+    RETURN_IF_ERROR(result);
+    if (!result->exit.success())
+        return fail(Errc::io, "git rev-list failed", result->exit.stderr_text);
+    PushWalk walk;
+    std::vector<std::string_view> lines;
+    std::string_view rest = result->out;
+    while (!rest.empty()) {
+        const auto eol = rest.find('\n');
+        const std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+        if (!line.empty())
+            lines.push_back(line);
+    }
+    walk.ids.reserve(lines.size());
+    for (const auto line : lines)
+        walk.ids.emplace_back(line.substr(0, line.find(' ')));
+    for (size_t i = 0; i < walk.ids.size(); ++i)
+        walk.at.emplace(walk.ids[i], i);
+    walk.parents.resize(lines.size());
+    walk.outside.resize(lines.size());
+    for (size_t i = 0; i < lines.size(); ++i) {
+        std::string_view parents = lines[i];
+        auto space = parents.find(' ');
+        while (space != std::string_view::npos) {
+            parents.remove_prefix(space + 1);
+            space = parents.find(' ');
+            const std::string_view parent = parents.substr(0, space);
+            if (auto it = walk.at.find(parent); it != walk.at.end())
+                walk.parents[i].push_back(it->second);
+            else
+                walk.outside[i].emplace_back(parent);
+        }
+    }
+    return walk;
+}
+
+// The object type of each id (`git cat-file --batch-check`); "missing" for unknown ones.
+Result<std::unordered_map<std::string, std::string>> object_types(
+    const std::string& git_dir, const std::vector<std::string>& ids) {
+    std::unordered_map<std::string, std::string> types;
+    if (ids.empty())
+        return types;
+    std::string input;
+    for (const auto& id : ids)
+        input += id + "\n";
+    auto options =
+        vcs::git::git_command(git_dir, {"cat-file", "--batch-check=%(objectname) %(objecttype)"});
+    auto result = run_process(options, input);
+    RETURN_IF_ERROR(result);
+    if (!result->exit.success())
+        return fail(Errc::io, "git cat-file failed", result->exit.stderr_text);
+    std::string_view rest = result->out;
+    while (!rest.empty()) {
+        const auto eol = rest.find('\n');
+        const std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+        const auto space = line.find(' ');
+        if (space != std::string_view::npos)
+            types[std::string(line.substr(0, space))] = std::string(line.substr(space + 1));
+    }
+    return types;
+}
+
+// Lists changesets from one walk of all pushed heads (see push_action_revisions). A branch
+// whose changesets the walk cannot tell exactly (an update that merged an existing branch, a
+// tag object pushed as a branch head) gets its own rev-list, as before.
+class RevisionLister {
+public:
+    RevisionLister(const std::string& git_dir, const RefSnapshot& before)
+        : git_dir_(git_dir), old_heads_(old_head_exclusions(before)) {
+        for (const auto& [ref, id] : before)
+            if (ref.starts_with(kHeads))
+                old_head_ids_.insert(id);
+    }
+
+    // False when the walk cannot be used at all (the caller lists ref by ref).
+    Result<bool> prepare(const std::vector<RefCommand>& applied) {
+        std::string revisions;
+        std::vector<std::string> tips;
+        for (const auto& command : applied) {
+            if (!command.ref.starts_with(kHeads) || is_null_id(command.new_id))
+                continue;
+            // An update from a head the snapshot does not know (a racing push): closure of the
+            // listed set (below) no longer holds.
+            if (!is_null_id(command.old_id) && !old_head_ids_.contains(command.old_id))
+                return false;
+            revisions += command.new_id + "\n";
+            tips.push_back(command.new_id);
+        }
+        auto walk = walk_new_commits(git_dir_, revisions + old_heads_);
+        RETURN_IF_ERROR(walk);
+        walk_ = std::move(*walk);
+        listed_in_walk_.assign(walk_.ids.size(), 0);
+        seen_.assign(walk_.ids.size(), 0);
+        std::vector<std::string> unknown;
+        for (const auto& tip : tips)
+            if (!walk_.at.contains(tip))
+                unknown.push_back(tip);
+        auto types = object_types(git_dir_, unknown);
+        RETURN_IF_ERROR(types);
+        tip_types_ = std::move(*types);
+        return true;
+    }
+
+    // The changesets a head update brings, oldest first, each once over the whole push.
+    Status add(const RefCommand& command, std::vector<std::string>& items) {
+        const auto tip = walk_.at.find(command.new_id);
+        if (tip == walk_.at.end()) {
+            // A commit outside the walk is in an old branch: a new branch brings nothing.
+            const auto type = tip_types_.find(command.new_id);
+            if (is_null_id(command.old_id) && type != tip_types_.end() && type->second == "commit")
+                return ok();
+            return add_by_rev_list(command, items);
+        }
+        if (!is_null_id(command.old_id) && !only_reaches(tip->second, command.old_id))
+            return add_by_rev_list(command, items);
+        // The listed set is closed under ancestry inside the walk, so the search stops there.
+        std::vector<size_t> found;
+        std::vector<size_t> stack{tip->second};
+        while (!stack.empty()) {
+            const size_t at = stack.back();
+            stack.pop_back();
+            if (listed_in_walk_[at])
+                continue;
+            listed_in_walk_[at] = 1;
+            found.push_back(at);
+            for (size_t parent : walk_.parents[at])
+                stack.push_back(parent);
+        }
+        std::sort(found.begin(), found.end());
+        for (size_t at : found) {
+            listed_.insert(walk_.ids[at]);
+            items.push_back(walk_.ids[at]);
+        }
+        return ok();
+    }
+
+private:
+    // True when everything below `tip` outside the walk is `old_id` (or nothing): then
+    // old_id..tip is exactly tip's part of the walk.
+    bool only_reaches(size_t tip, const std::string& old_id) {
+        ++generation_;  // marks of earlier searches are stale without clearing them
+        std::vector<size_t> stack{tip};
+        while (!stack.empty()) {
+            const size_t at = stack.back();
+            stack.pop_back();
+            if (seen_[at] == generation_)
+                continue;
+            seen_[at] = generation_;
+            for (const auto& parent : walk_.outside[at])
+                if (parent != old_id)
+                    return false;
+            for (size_t parent : walk_.parents[at])
+                stack.push_back(parent);
+        }
+        return true;
+    }
+
+    Status add_by_rev_list(const RefCommand& command, std::vector<std::string>& items) {
+        const std::string revisions =
+            command.new_id + "\n" +
+            (is_null_id(command.old_id) ? old_heads_ : "^" + command.old_id + "\n");
+        auto ids = rev_list(git_dir_, revisions);
+        RETURN_IF_ERROR(ids);
+        const size_t first = items.size();
+        append_new_ids(*ids, items, listed_);
+        for (size_t i = first; i < items.size(); ++i)
+            if (auto it = walk_.at.find(items[i]); it != walk_.at.end())
+                listed_in_walk_[it->second] = 1;
+        return ok();
+    }
+
+    const std::string& git_dir_;
+    std::string old_heads_;
+    std::unordered_set<std::string> old_head_ids_;
+    PushWalk walk_;
+    std::vector<char> listed_in_walk_;
+    std::vector<uint32_t> seen_;  // only_reaches(): visited in search number generation_
+    uint32_t generation_ = 0;
+    std::unordered_set<std::string> listed_;
+    std::unordered_map<std::string, std::string> tip_types_;
+};
+
+}  // namespace
+
+Result<std::string> push_action_revisions_per_ref(const std::string& git_dir,
+                                                  const std::vector<RefCommand>& applied,
+                                                  const RefSnapshot& before) {
+    const std::string old_heads = old_head_exclusions(before);
+    std::vector<std::string> items;
+    std::unordered_set<std::string> listed;
+    for (const auto& command : applied) {
+        if (command.ref.starts_with(kTags)) {
+            items.push_back("tag=>" + command.ref.substr(kTags.size()));
+            continue;
+        }
+        if (!command.ref.starts_with(kHeads))
+            continue;
+        if (is_null_id(command.new_id)) {
+            items.push_back("delete_branch=>" + command.ref.substr(kHeads.size()));
+            continue;
+        }
+        // A new branch brings what no branch had; an updated one what its old head lacked.
+        const std::string revisions =
+            command.new_id + "\n" +
+            (is_null_id(command.old_id) ? old_heads : "^" + command.old_id + "\n");
+        auto ids = rev_list(git_dir, revisions);
+        RETURN_IF_ERROR(ids);
+        append_new_ids(*ids, items, listed);
+    }
+    return join_items(items);
+}
+
+Result<std::string> push_action_revisions(const std::string& git_dir,
+                                          const std::vector<RefCommand>& applied,
+                                          const RefSnapshot& before) {
+    RevisionLister lister(git_dir, before);
+    auto usable = lister.prepare(applied);
+    RETURN_IF_ERROR(usable);
+    if (!*usable)
+        return push_action_revisions_per_ref(git_dir, applied, before);
+    std::vector<std::string> items;
+    for (const auto& command : applied) {
+        if (command.ref.starts_with(kTags)) {
+            items.push_back("tag=>" + command.ref.substr(kTags.size()));
+            continue;
+        }
+        if (!command.ref.starts_with(kHeads))
+            continue;
+        if (is_null_id(command.new_id)) {
+            items.push_back("delete_branch=>" + command.ref.substr(kHeads.size()));
+            continue;
+        }
+        if (auto added = lister.add(command, items); !added)
+            return fail(std::move(added.error()));
+    }
+    return join_items(items);
+}
+
+Status settle_head(const std::string& git_dir, const std::vector<RefCommand>& applied) {
+    auto head = vcs::git::run_git(git_dir, {"symbolic-ref", "-q", "HEAD"});
+    if (!head)
+        return ok();  // detached HEAD: the owner chose it
+    const std::string target(without_newline(*head));
+    if (vcs::git::run_git(git_dir, {"show-ref", "--verify", "-q", target}))
+        return ok();  // HEAD names an existing branch
+    const RefCommand* master = nullptr;
+    const RefCommand* main = nullptr;
+    const RefCommand* first = nullptr;
+    for (const auto& command : applied) {
+        if (!command.ref.starts_with(kHeads) || is_null_id(command.new_id))
+            continue;
+        if (command.ref == "refs/heads/master")
+            master = &command;
+        else if (command.ref == "refs/heads/main")
+            main = &command;
+        if (!first)
+            first = &command;
+    }
+    const RefCommand* chosen = master ? master : main ? main : first;
+    if (!chosen)
+        return ok();
+    auto set = vcs::git::run_git(git_dir, {"symbolic-ref", "HEAD", chosen->ref});
+    RETURN_IF_ERROR(set);
+    return ok();
+}
+
+}  // namespace kallithea::service::git_push

@@ -1,0 +1,78 @@
+// Tests of the default-permissions rows: objects "apply to existing" overwrites, `default`'s
+// active flag and IP whitelist rows; on SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "store/permissions/default_permissions.hpp"
+#include "store/repos/repositories.hpp"
+#include "store/testing/store_test.hpp"
+#include "store/users/users.hpp"
+
+namespace kallithea::store {
+namespace {
+
+class DefaultPermissionRowsTest : public testing::StoreTest {
+protected:
+    int64_t user_id(std::string_view name) { return (*Users(conn()).by_username(name))->user_id; }
+    int64_t add_repo(const std::string& name, bool is_private) {
+        NewRepoRow row;
+        row.repo_name = name;
+        row.repo_type = "git";
+        row.owner_id = user_id("admin");
+        row.is_private = is_private;
+        return *Repositories(conn()).create(row);
+    }
+};
+
+TEST_P(DefaultPermissionRowsTest, OverwritableRepositoriesArePublicOnes) {
+    seed();
+    const int64_t a = add_repo("a", false);
+    add_repo("secret", true);
+    const int64_t b = add_repo("b", false);
+    auto ids = DefaultPermissionRows(conn()).overwritable_ids(GrantObject::repository);
+    ASSERT_TRUE(ids) << ids.error().detail;
+    EXPECT_EQ(*ids, (std::vector<int64_t>{a, b}));
+    auto groups = DefaultPermissionRows(conn()).overwritable_ids(GrantObject::repo_group);
+    ASSERT_TRUE(groups);
+    EXPECT_TRUE(groups->empty());
+}
+
+TEST_P(DefaultPermissionRowsTest, SetsActiveFlag) {
+    seed();
+    DefaultPermissionRows rows(conn());
+    const int64_t id = user_id("default");
+    ASSERT_TRUE(rows.set_user_active(id, false));
+    EXPECT_FALSE((*Users(conn()).by_id(id))->active);
+    ASSERT_TRUE(rows.set_user_active(id, true));
+    EXPECT_TRUE((*Users(conn()).by_id(id))->active);
+    auto missing = rows.set_user_active(999999, true);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+TEST_P(DefaultPermissionRowsTest, IpRows) {
+    seed();
+    DefaultPermissionRows rows(conn());
+    const int64_t id = user_id("default");
+    auto first = rows.add_ip(id, "127.0.0.1/32");
+    ASSERT_TRUE(first) << first.error().detail;
+    ASSERT_TRUE(rows.add_ip(id, "10.0.0.0/8"));
+    auto dup = rows.add_ip(id, "10.0.0.0/8");
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, Errc::conflict);
+    auto list = rows.ips(id);
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 2u);
+    EXPECT_EQ((*list)[0].ip_addr, "127.0.0.1/32");
+    EXPECT_TRUE((*list)[0].active);
+    // another user's id does not delete it
+    auto wrong = rows.delete_ip(user_id("admin"), *first);
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, Errc::not_found);
+    ASSERT_TRUE(rows.delete_ip(id, *first));
+    EXPECT_EQ(rows.ips(id)->size(), 1u);
+}
+
+KALLITHEA_STORE_DIALECTS(DefaultPermissionRowsTest);
+
+}  // namespace
+}  // namespace kallithea::store
