@@ -1,5 +1,6 @@
 // Fuzz target: pkt-line framing (protocol v0/v1 and v2's delim/response-end packets) and the
-// receive-pack scanners that read a push's commands and report (vcs/git/pkt_line.hpp).
+// receive-pack scanners that read a push's commands and report, the `have` counter of fetch
+// requests (vcs/git/pkt_line.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -132,6 +133,19 @@ void check_report_scanner(std::string_view input) {
     }
 }
 
+// The `have` count and the verdict do not depend on how the stream was cut.
+void check_have_counter(std::string_view input) {
+    HaveCounter whole(100);
+    const bool whole_ok = whole.feed(input).has_value();
+    HaveCounter cut(100);
+    bool cut_ok = true;
+    for (auto part : pieces(input))
+        cut_ok = cut_ok && cut.feed(part).has_value();
+    FUZZ_CHECK(whole_ok == cut_ok);
+    if (whole_ok)
+        FUZZ_CHECK(whole.haves() == cut.haves() && whole.haves() <= 100);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -139,5 +153,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_reader(input);
     check_request_scanner(input);
     check_report_scanner(input);
+    check_have_counter(input);
     return 0;
 }

@@ -137,9 +137,3 @@ TEST(HaveCounter, CountsV0AndV2HavesInAnyPieces) {
     HaveCounter garbage(10);
     EXPECT_FALSE(garbage.feed("GET / HTTP/1.1\r\n"));
 }
-
-TEST(NullId, AllZerosOnly) {
-    EXPECT_TRUE(is_null_id(kZero));
-    EXPECT_FALSE(is_null_id(kA));
-    EXPECT_FALSE(is_null_id(""));
-}
