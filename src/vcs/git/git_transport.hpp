@@ -2,6 +2,8 @@
 // --stateless-rpc` with both directions streamed, and what a receive-pack run changed.
 #pragma once
 
+#include <string>
+
 #include "core/error.hpp"
 #include "core/subprocess.hpp"
 #include "vcs/transport.hpp"
