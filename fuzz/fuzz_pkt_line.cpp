@@ -1,5 +1,6 @@
 // Fuzz target: pkt-line framing (protocol v0/v1 and v2's delim/response-end packets) and the
-// receive-pack scanners that read a push's commands and report (service/git/git_push.hpp).
+// receive-pack scanners that read a push's commands and report, the `have` counter of fetch
+// requests (vcs/git/pkt_line.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -9,17 +10,10 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
-#include "service/git/git_push.hpp"
-#include "vcs/repository.hpp"
+#include "vcs/git/pkt_line.hpp"
 
-// git_push.cpp also runs git after a push (through vcs/git/git_command.cpp); the scanners never
-// do, so the fuzz build stands in for the vcs layer's settings instead of linking it.
-const kallithea::vcs::VcsSettings& kallithea::vcs::vcs_settings() {
-    static const VcsSettings settings;
-    return settings;
-}
-
-using namespace kallithea::service::git_push;
+using namespace kallithea::vcs;
+using namespace kallithea::vcs::git;
 
 namespace {
 
@@ -113,8 +107,8 @@ void check_request_scanner(std::string_view input) {
     FUZZ_CHECK(whole.complete() == cut.complete());
     FUZZ_CHECK(whole.commands().size() == cut.commands().size());
     for (size_t i = 0; i < whole.commands().size(); ++i) {
-        const RefCommand& a = whole.commands()[i];
-        const RefCommand& b = cut.commands()[i];
+        const RefUpdate& a = whole.commands()[i];
+        const RefUpdate& b = cut.commands()[i];
         FUZZ_CHECK(a.old_id == b.old_id && a.new_id == b.new_id && a.ref == b.ref);
         FUZZ_CHECK(is_id(a.old_id) && is_id(a.new_id) && a.ref.starts_with("refs/"));
         FUZZ_CHECK(is_null_id(a.old_id) == (a.old_id.find_first_not_of('0') == std::string::npos));
@@ -139,6 +133,19 @@ void check_report_scanner(std::string_view input) {
     }
 }
 
+// The `have` count and the verdict do not depend on how the stream was cut.
+void check_have_counter(std::string_view input) {
+    HaveCounter whole(100);
+    const bool whole_ok = whole.feed(input).has_value();
+    HaveCounter cut(100);
+    bool cut_ok = true;
+    for (auto part : pieces(input))
+        cut_ok = cut_ok && cut.feed(part).has_value();
+    FUZZ_CHECK(whole_ok == cut_ok);
+    if (whole_ok)
+        FUZZ_CHECK(whole.haves() == cut.haves() && whole.haves() <= 100);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -146,5 +153,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_reader(input);
     check_request_scanner(input);
     check_report_scanner(input);
+    check_have_counter(input);
     return 0;
 }

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+namespace kallithea::config {
+struct AppConfig;
+}
 namespace kallithea::service {
 class App;
 }
@@ -35,6 +38,10 @@ int run_db_upgrade(const std::string& config_file);
 
 // Prints "kallithea: <message>" on stderr.
 void print_error(const std::string& message);
+
+// Hands the ini's VCS keys (`git_path`) to the VCS layer (vcs::set_vcs_settings): every command
+// that may run git calls this before the first repository is touched.
+void apply_vcs_settings(const config::AppConfig& config);
 
 // Opens the configured instance for a command (warnings and errors only on stderr); nullptr
 // after printing the reason.

@@ -255,6 +255,12 @@ std::optional<int> run_repo_commands(const RepoCommands& c) {
     return std::nullopt;
 }
 
+void apply_vcs_settings(const config::AppConfig& config) {
+    vcs::VcsSettings settings;
+    settings.git_executable = config.git_path;
+    vcs::set_vcs_settings(std::move(settings));
+}
+
 std::shared_ptr<service::App> open_app(const std::string& config_file) {
     auto config = config::AppConfig::load(config_file);
     if (!config) {
@@ -262,9 +268,7 @@ std::shared_ptr<service::App> open_app(const std::string& config_file) {
         return nullptr;
     }
     log::init(log::Level::warn);
-    vcs::VcsSettings vcs_settings;
-    vcs_settings.git_executable = config->git_path;
-    vcs::set_vcs_settings(vcs_settings);
+    apply_vcs_settings(*config);
     auto app = service::App::open(*config);
     if (!app) {
         print_error(app.error().message);

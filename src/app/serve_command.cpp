@@ -13,7 +13,6 @@
 #include "service/app.hpp"
 #include "service/mail/mail.hpp"
 #include "service/mail/mail_sender.hpp"
-#include "vcs/repository.hpp"
 #include "web/site.hpp"
 #include "wire/git_http.hpp"
 
@@ -49,9 +48,7 @@ int run_serve(const ServeOptions& options) {
             log::debug("{}", app.error().detail);
         return kExitFailure;
     }
-    vcs::VcsSettings vcs_settings;
-    vcs_settings.git_executable = config->git_path;
-    vcs::set_vcs_settings(vcs_settings);
+    apply_vcs_settings(*config);
     auto site = std::make_shared<web::Site>(*app);
     auto git = std::make_shared<wire::GitHttp>(*app);
 

@@ -28,6 +28,7 @@ int run_db_create(const DbCreateArgs& args) {
         print_error(config.error().message);
         return kExitFailure;
     }
+    apply_vcs_settings(*config);
     service::DbCreateOptions options{args.user,  args.password,      args.email,
                                      args.repos, args.public_access, args.force_yes};
     auto created = service::create_database(*config, options);
@@ -46,6 +47,7 @@ int run_db_upgrade(const std::string& config_file) {
         print_error(config.error().message);
         return kExitFailure;
     }
+    apply_vcs_settings(*config);
     auto summary = service::upgrade_database(*config);
     if (!summary) {
         print_error(summary.error().message);

@@ -15,7 +15,7 @@
 #include "store/repos/repositories.hpp"
 #include "store/seed.hpp"
 #include "store/ui.hpp"
-#include "vcs/git/kallithea_hooks.hpp"
+#include "vcs/backend.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
@@ -94,9 +94,11 @@ Result<std::string> retire_kallithea_hooks(db::Connection& conn) {
     size_t count = 0;
     for (const auto& name : *names) {
         const std::string path = (fs::path(*root) / name).string();
-        if (vcs::detect_repository_type(path) != "git")
+        const auto type = vcs::detect_repository_type(path);
+        auto backend = vcs::backend_for(type.value_or(""));
+        if (!type || !backend)
             continue;
-        auto retired = vcs::git::retire_kallithea_hooks(path);
+        auto retired = (*backend)->adopt(path);
         if (!retired) {
             log::warn("db-upgrade: {}: {} ({})", name, retired.error().message,
                       retired.error().detail);

@@ -92,7 +92,10 @@ http::Response run_rpc(WireCtx& ctx) {
     ProcessInput input = [body](char* buf, size_t size) { return body->read(buf, size); };
     if (upload) {
         // Negotiation requests are read whole (at most kMaxUploadPackBody) before git starts.
-        auto request = std::make_shared<UploadPackBody>(body, kMaxUploadPackHaves);
+        auto check = service::upload_request_check(ctx.session, kMaxUploadPackHaves);
+        if (!check)
+            return refuse(ctx, check.error());
+        auto request = std::make_shared<UploadPackBody>(body, std::move(*check));
         if (auto ahead = request->read_ahead(kMaxUploadPackBody + 1); !ahead)
             return refuse(ctx, ahead.error());
         input = [request](char* buf, size_t size) { return request->read(buf, size); };

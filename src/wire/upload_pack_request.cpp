@@ -1,26 +1,10 @@
-// Upload-pack request caps: `have` counting over pkt-lines and the read-ahead buffer.
+// Upload-pack request caps: the read-ahead buffer, with every byte passed through the check.
 #include "wire/upload_pack_request.hpp"
 
 #include <algorithm>
 #include <cstring>
 
 namespace kallithea::wire {
-
-Status HaveCounter::feed(std::string_view data) {
-    if (haves_ > max_haves_)
-        return fail(Errc::invalid_argument, "Too many have lines");
-    const bool parsed =
-        reader_.feed(data, [this](service::git_push::PktKind kind, std::string_view payload) {
-            if (kind == service::git_push::PktKind::data && payload.starts_with("have "))
-                ++haves_;
-        });
-    if (!parsed)
-        return fail(Errc::invalid_argument, "Malformed request", "not a pkt-line stream");
-    if (haves_ > max_haves_)
-        return fail(Errc::invalid_argument, "Too many have lines",
-                    "more than " + std::to_string(max_haves_) + " in one request");
-    return ok();
-}
 
 Status UploadPackBody::read_ahead(size_t size) {
     char buf[16384];
@@ -31,7 +15,7 @@ Status UploadPackBody::read_ahead(size_t size) {
             eof_ = true;
             break;
         }
-        if (auto counted = counter_.feed(std::string_view(buf, *n)); !counted)
+        if (auto counted = check_->feed(std::string_view(buf, *n)); !counted)
             return counted;
         head_.append(buf, *n);
     }
@@ -58,7 +42,7 @@ Result<size_t> UploadPackBody::read(char* buf, size_t size) {
         eof_ = true;
         return 0;
     }
-    if (auto counted = counter_.feed(std::string_view(buf, *n)); !counted)
+    if (auto counted = check_->feed(std::string_view(buf, *n)); !counted)
         return fail(std::move(counted.error()));
     return n;
 }

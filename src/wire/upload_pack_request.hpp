@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
-#include "service/git/git_push.hpp"
+#include "vcs/transport.hpp"
 #include "wire/request_body.hpp"
 
 namespace kallithea::wire {
@@ -25,40 +25,24 @@ namespace kallithea::wire {
 inline constexpr uint64_t kMaxUploadPackBody = 4u << 20;
 inline constexpr size_t kMaxUploadPackHaves = 50'000;
 
-// Counts `have` pkt-lines (protocol v0 negotiation and v2 `command=fetch` arguments alike) in a
-// stream fed in arbitrary pieces.
-class HaveCounter {
-public:
-    explicit HaveCounter(size_t max_haves) : max_haves_(max_haves) {}
-    // Errc::invalid_argument once there are more than max_haves lines, or the stream is no
-    // pkt-line stream (git would refuse it too).
-    Status feed(std::string_view data);
-    size_t haves() const { return haves_; }
-
-private:
-    service::git_push::PktLineReader reader_;
-    size_t max_haves_;
-    size_t haves_ = 0;
-};
-
-// An upload-pack request body with both caps applied: read_ahead() decodes it (or its start)
+// An upload-pack request body with both caps applied (the decoded size by the body, the haves
+// by `check`, the VCS backend's upload_request_check): read_ahead() decodes it (or its start)
 // into memory, so that a refusal is still a status code; read() hands it out, then streams any
 // rest through the same checks.
 class UploadPackBody {
 public:
-    UploadPackBody(std::shared_ptr<RequestBody> body, size_t max_haves)
-        : body_(std::move(body)), counter_(max_haves) {}
+    UploadPackBody(std::shared_ptr<RequestBody> body, std::unique_ptr<vcs::RequestCheck> check)
+        : body_(std::move(body)), check_(std::move(check)) {}
     // Decodes up to `size` bytes (or the whole body when it is shorter). The body's errors
-    // (Errc::too_large past its decoded limit), HaveCounter's.
+    // (Errc::too_large past its decoded limit), the check's.
     Status read_ahead(size_t size);
     // The next bytes for git; the same errors, for the part after the read-ahead.
     Result<size_t> read(char* buf, size_t size);
-    size_t haves() const { return counter_.haves(); }
     uint64_t decoded() const { return body_->decoded(); }
 
 private:
     std::shared_ptr<RequestBody> body_;
-    HaveCounter counter_;
+    std::unique_ptr<vcs::RequestCheck> check_;
     std::string head_;
     size_t head_pos_ = 0;
     bool eof_ = false;

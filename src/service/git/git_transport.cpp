@@ -1,35 +1,25 @@
-// Git smart protocol service: Basic credentials, `git upload-pack|receive-pack --stateless-rpc`
-// with both directions streamed, the `pull` journal row, and push bookkeeping.
+// Git smart protocol service: Basic credentials, access checks, the `pull` journal row, and
+// what Kallithea records after a push; the protocol itself runs in the VCS backend.
 #include "service/git/git_transport.hpp"
 
 #include "service/account/auth_user_row.hpp"
 #include "service/repos/repo_state.hpp"
 
-#include <chrono>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 
 #include "core/log.hpp"
-#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "service/account/accounts.hpp"
 #include "service/account/login_throttle.hpp"
-#include "service/git/git_push.hpp"
 #include "service/repos/repo_metadata.hpp"
 #include "store/repos/journal.hpp"
 #include "store/users/users.hpp"
-#include "vcs/git/kallithea_hooks.hpp"
-#include "vcs/git/stale_quarantine.hpp"
+#include "vcs/backend.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
 namespace {
 
-// Advertisements list refs only; a push or a clone may run for hours on a slow link (a stalled
-// client is cut off by the server's I/O timeout long before this).
-constexpr auto kAdvertiseTimeout = std::chrono::minutes(10);
-constexpr auto kRpcTimeout = std::chrono::hours(24);
 constexpr size_t kMaxGitProtocol = 256;
 
 bool is_api_key_shaped(std::string_view s) {
@@ -52,50 +42,6 @@ Result<std::optional<AuthUser>> user_by_api_key(App& app, std::string_view key) 
     return std::optional<AuthUser>(auth_user_from_row(**row));
 }
 
-// The directory git commands take: a bare repository, or the .git inside a working copy.
-std::string git_dir_of(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path + "/.git", ec))
-        return path + "/.git";
-    return path;
-}
-
-ProcessOptions transport_command(const GitSession& session, bool advertise) {
-    ProcessOptions options;
-    options.argv = {vcs::vcs_settings().git_executable, "-c", "safe.directory=*",
-                    session.service == GitService::upload_pack ? "upload-pack" : "receive-pack",
-                    "--stateless-rpc"};
-    if (advertise)
-        options.argv.push_back("--advertise-refs");
-    options.argv.push_back(session.repo.path);
-    options.env = minimal_environment();
-    options.env.insert(options.env.end(), {"HOME=/nonexistent", "GIT_CONFIG_NOSYSTEM=1",
-                                           "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"});
-    if (!session.git_protocol.empty())
-        options.env.push_back("GIT_PROTOCOL=" + session.git_protocol);
-    options.timeout = advertise ? std::chrono::milliseconds(kAdvertiseTimeout)
-                                : std::chrono::milliseconds(kRpcTimeout);
-    return options;
-}
-
-// Runs git with both pipes streamed; fails unless it ran to a clean exit.
-Status run_transport(const ProcessOptions& options, const ProcessInput& in,
-                     const ProcessOutput& out) {
-    auto proc = Subprocess::start(options);
-    RETURN_IF_ERROR(proc);
-    auto exit = proc->communicate(in, out);
-    RETURN_IF_ERROR(exit);
-    const std::string& command = options.argv[3];
-    if (exit->stopped)
-        return fail(Errc::io, "Connection lost", "client went away during git " + command);
-    if (!exit->success())
-        return fail(Errc::io, "git " + command + " failed",
-                    "exit " + std::to_string(exit->exit_code) + " signal " +
-                        std::to_string(exit->signal) + ": " +
-                        text::clip_for_log(exit->stderr_text));
-    return ok();
-}
-
 Status write_journal(App& app, const GitSession& session, std::string action) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
@@ -109,46 +55,36 @@ Status write_journal(App& app, const GitSession& session, std::string action) {
     return store::Journal(*conn).add(entry);
 }
 
-// Logs what retire_kallithea_hooks did; a failure leaves the hook running, harmless but slow.
-void retire_kallithea_hooks(const std::string& git_dir, const std::string& name) {
-    auto retired = vcs::git::retire_kallithea_hooks(git_dir);
-    if (!retired)
-        log::warn("{}: cannot retire Kallithea's Git hooks: {} ({})", name, retired.error().message,
-                  retired.error().detail);
-    else
-        for (const auto& hook : *retired)
-            log::info("{}: retired Kallithea's {} hook (kept as {}.kallithea-bak)", name, hook,
-                      hook);
-}
+// The backend serving a session's repository and the request it is given.
+struct Served {
+    const vcs::Backend* backend = nullptr;
+    vcs::TransportRequest request;
+};
 
-// A push interrupted by the server's death leaves receive-pack's quarantine (the objects it
-// received) behind. One idle for longer than any push may run (kRpcTimeout, the same on every
-// server sharing the repositories) belongs to no running receive-pack.
-void remove_stale_quarantines(const std::string& git_dir, const std::string& name) {
-    auto removed = vcs::git::remove_stale_quarantines(
-        git_dir, std::chrono::duration_cast<std::chrono::seconds>(kRpcTimeout));
-    if (!removed)
-        log::warn("{}: {} ({})", name, removed.error().message, removed.error().detail);
-    else
-        for (const auto& dir : *removed)
-            log::info("{}: removed {} left by an interrupted push", name, dir);
+Result<Served> served(const GitSession& session) {
+    auto backend = vcs::backend_for(session.repo.type);
+    RETURN_IF_ERROR(backend);
+    Served out;
+    out.backend = *backend;
+    out.request.path = session.repo.path;
+    out.request.name = session.repo.name;
+    out.request.service = session.service == GitService::upload_pack
+                              ? vcs::TransportService::upload
+                              : vcs::TransportService::receive;
+    out.request.protocol = session.git_protocol;
+    return out;
 }
 
 // What Kallithea's post-receive hook does once refs have moved. Failures are logged; the push
 // itself has succeeded and the client is told so.
-void record_push(App& app, const GitSession& session, const std::string& git_dir,
-                 const std::vector<git_push::RefCommand>& applied,
-                 const git_push::RefSnapshot& before) {
+void record_push(App& app, const GitSession& session, const vcs::Backend& backend,
+                 const vcs::PushedChanges& changes) {
     bump_repo_generation(session.repo.repo_id);
     const std::string& name = session.repo.name;
-    bool had_branches = false;
-    for (const auto& [ref, id] : before)
-        had_branches = had_branches || ref.starts_with("refs/heads/");
-    if (!had_branches)
-        if (auto settled = git_push::settle_head(git_dir, applied); !settled)
-            log::warn("{}: cannot set HEAD after the first push: {} ({})", name,
-                      settled.error().message, settled.error().detail);
-    auto revisions = git_push::push_action_revisions(git_dir, applied, before);
+    const std::string& path = session.repo.path;
+    if (auto settled = backend.settle_after_push(path, changes); !settled)
+        log::warn("{}: {} ({})", name, settled.error().message, settled.error().detail);
+    auto revisions = backend.journal_revisions(path, changes);
     if (!revisions)
         log::error("{}: cannot list pushed changesets: {} ({})", name, revisions.error().message,
                    revisions.error().detail);
@@ -159,64 +95,6 @@ void record_push(App& app, const GitSession& session, const std::string& git_dir
     if (auto updated = update_repository_metadata(app, name); !updated)
         log::warn("{}: cannot update repository metadata after a push: {} ({})", name,
                   updated.error().message, updated.error().detail);
-}
-
-// The updates receive-pack applied: from its report when the client asked for one, else by
-// comparing the refs with what was asked.
-Result<std::vector<git_push::RefCommand>> applied_updates(
-    const std::string& git_dir, const git_push::PushRequestScanner& request,
-    const std::optional<git_push::PushReportScanner>& report) {
-    std::vector<git_push::RefCommand> applied;
-    if (report && report->has_report()) {
-        for (const auto& command : request.commands())
-            if (report->updated_refs().contains(command.ref))
-                applied.push_back(command);
-        return applied;
-    }
-    auto after = git_push::snapshot_refs(git_dir);
-    RETURN_IF_ERROR(after);
-    for (const auto& command : request.commands()) {
-        const auto now = after->find(command.ref);
-        const bool done = git_push::is_null_id(command.new_id)
-                              ? now == after->end()
-                              : now != after->end() && now->second == command.new_id;
-        if (done)
-            applied.push_back(command);
-    }
-    return applied;
-}
-
-Status run_receive_pack(App& app, const GitSession& session, const ProcessInput& in,
-                        const ProcessOutput& out) {
-    const std::string git_dir = git_dir_of(session.repo.path);
-    // A repository Kallithea created still has its post-receive hook (seconds of Python that
-    // repeat what record_push does): the first push through us retires it.
-    retire_kallithea_hooks(git_dir, session.repo.name);
-    remove_stale_quarantines(git_dir, session.repo.name);
-    auto before = git_push::snapshot_refs(git_dir);
-    RETURN_IF_ERROR(before);
-    git_push::PushRequestScanner request;
-    std::optional<git_push::PushReportScanner> report;
-    const ProcessInput scanned_in = [&](char* buf, size_t size) -> Result<size_t> {
-        auto n = in(buf, size);
-        if (n && *n > 0 && !request.complete())
-            request.feed(std::string_view(buf, *n));
-        return n;
-    };
-    const ProcessOutput scanned_out = [&](std::string_view data) {
-        if (!report)  // git answers only after reading the commands
-            report.emplace(request.has_capability("side-band-64k") ||
-                           request.has_capability("side-band"));
-        report->feed(data);
-        return out(data);
-    };
-    if (auto ran = run_transport(transport_command(session, false), scanned_in, scanned_out); !ran)
-        return ran;
-    auto applied = applied_updates(git_dir, request, report);
-    RETURN_IF_ERROR(applied);
-    if (!applied->empty())
-        record_push(app, session, git_dir, *applied, *before);
-    return ok();
 }
 
 }  // namespace
@@ -312,18 +190,33 @@ Result<RepoInfo> authorize_git(App& app, const AuthUser& user, std::string_view 
 }
 
 Status advertise_git_refs(App& app, const GitSession& session, const ProcessOutput& out) {
+    auto serve = served(session);
+    RETURN_IF_ERROR(serve);
     if (session.service == GitService::upload_pack)
         if (auto logged = write_journal(app, session, "pull"); !logged)
             log::error("{}: cannot write the pull to the journal: {} ({})", session.repo.name,
                        logged.error().message, logged.error().detail);
-    return run_transport(transport_command(session, true), nullptr, out);
+    return serve->backend->advertise(serve->request, out);
 }
 
 Status run_git_rpc(App& app, const GitSession& session, const ProcessInput& in,
                    const ProcessOutput& out) {
-    if (session.service == GitService::receive_pack)
-        return run_receive_pack(app, session, in, out);
-    return run_transport(transport_command(session, false), in, out);
+    auto serve = served(session);
+    RETURN_IF_ERROR(serve);
+    if (session.service == GitService::upload_pack)
+        return serve->backend->upload(serve->request, in, out);
+    auto changes = serve->backend->receive(serve->request, in, out);
+    RETURN_IF_ERROR(changes);
+    if (!changes->applied.empty())
+        record_push(app, session, *serve->backend, *changes);
+    return ok();
+}
+
+Result<std::unique_ptr<vcs::RequestCheck>> upload_request_check(const GitSession& session,
+                                                                size_t max_haves) {
+    auto backend = vcs::backend_for(session.repo.type);
+    RETURN_IF_ERROR(backend);
+    return (*backend)->upload_request_check(max_haves);
 }
 
 }  // namespace kallithea::service

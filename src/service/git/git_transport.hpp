@@ -1,7 +1,10 @@
 // Serving Git's smart protocol (upload-pack for pulls, receive-pack for pushes) to the surfaces
-// that carry it (HTTP now, SSH later): credentials, running git, and what a push leaves behind.
+// that carry it (HTTP now, SSH later): credentials, access, the journal and what a push leaves
+// behind; the protocol itself runs in the repository type's VCS backend (vcs/backend.hpp).
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +15,7 @@
 #include "service/account/auth_user.hpp"
 #include "service/app.hpp"
 #include "service/repos/repo_access.hpp"
+#include "vcs/transport.hpp"
 
 namespace kallithea::service {
 
@@ -57,20 +61,27 @@ struct GitSession {
 // True when the client asked for protocol version 2 (upload-pack only speaks it).
 bool uses_protocol_v2(const GitSession& session);
 
-// Writes the service's ref advertisement (`git <service> --stateless-rpc --advertise-refs`) to
-// out. An upload-pack advertisement starts a pull or clone, so `pull` is written to the journal
+// Writes the service's ref advertisement (Git: `git <service> --stateless-rpc --advertise-refs`)
+// to out. An upload-pack advertisement starts a pull or clone, so `pull` is written to the journal
 // first, as Kallithea does. Errc::io/unavailable when git fails or times out (out may have
 // received part of the advertisement).
 Status advertise_git_refs(App& app, const GitSession& session, const ProcessOutput& out);
 
 // Runs one stateless round of the service: the request body (already decoded) from in, git's
-// answer to out, both streamed. After a receive-pack that updated refs: the journal row
-// `push:<changesets and ref events>` as Kallithea's post-receive hook writes it, HEAD of a
-// repository that was empty, and update_repository_metadata(). Pushes that bypass the server
+// answer to out, both streamed. After a receive-pack that updated refs: the backend's
+// bookkeeping (HEAD of a repository that was empty), the journal row
+// `push:<changesets and ref events>` as Kallithea's post-receive hook writes it, and
+// update_repository_metadata() (which refreshes the commit-graph). Pushes that bypass the server
 // (direct file-system access) are not seen here: `kallithea repo-update-metadata` catches up.
 // Fails with the input's error (the child is killed, nothing is logged), Errc::io when git
 // fails, Errc::unavailable on timeout.
 Status run_git_rpc(App& app, const GitSession& session, const ProcessInput& in,
                    const ProcessOutput& out);
+
+// The check an upload-pack request body passes before and while it reaches git: at most
+// max_haves `have` lines, a well-formed pkt-line stream (vcs::Transport::upload_request_check).
+// Errc::unavailable when the repository's type has no backend in this build.
+Result<std::unique_ptr<vcs::RequestCheck>> upload_request_check(const GitSession& session,
+                                                                size_t max_haves);
 
 }  // namespace kallithea::service

@@ -4,18 +4,16 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
-#include "core/subprocess.hpp"
 #include "service/repos/repo_names.hpp"
 #include "store/permissions/permissions.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/repos/journal.hpp"
 #include "store/settings.hpp"
 #include "store/users/users.hpp"
+#include "vcs/backend.hpp"
 
 namespace kallithea::service::detail {
 namespace {
-
-constexpr auto kGitInitTimeout = std::chrono::seconds(60);
 
 bool truthy(std::string_view value) {
     return value == "True" || value == "true" || value == "1";
@@ -71,7 +69,7 @@ Result<RepoDefaults> load_repo_defaults(db::Connection& conn) {
 }
 
 bool repo_type_available(std::string_view type) {
-    return type == "git";
+    return vcs::backend_for(type).has_value();
 }
 
 Result<DefaultGrants> load_default_grants(db::Connection& conn) {
@@ -178,21 +176,10 @@ Result<int64_t> insert_repository_rows(db::Connection& conn, const RepoRowsSpec&
     return *repo_id;
 }
 
-Status init_git_repository(const config::AppConfig& config, const std::filesystem::path& path) {
-    ProcessOptions options;
-    options.argv = {config.git_path, "init", "--bare", "--quiet", path.string()};
-    options.env = minimal_environment();
-    options.timeout = kGitInitTimeout;
-    auto run = run_process(options);
-    if (!run)
-        return fail(Errc::io, "The repository could not be created on disk",
-                    fmt::format("git init {}: {} ({})", path.string(), run.error().message,
-                                run.error().detail));
-    if (!run->exit.success())
-        return fail(Errc::io, "The repository could not be created on disk",
-                    fmt::format("git init {} failed (exit {}, signal {}): {}", path.string(),
-                                run->exit.exit_code, run->exit.signal, run->exit.stderr_text));
-    return ok();
+Status init_repository(std::string_view type, const std::filesystem::path& path) {
+    auto backend = vcs::backend_for(type);
+    RETURN_IF_ERROR(backend);
+    return (*backend)->init(path.string());
 }
 
 DiskUndo::~DiskUndo() {

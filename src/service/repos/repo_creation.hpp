@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "config/app_config.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "store/repos/repositories.hpp"
@@ -65,8 +64,10 @@ struct RepoRowsSpec {
 Result<int64_t> insert_repository_rows(db::Connection& conn, const RepoRowsSpec& spec,
                                        const DefaultGrants& defaults);
 
-// `git init --bare` at path (which must not exist yet). Errc::io with git's stderr in detail.
-Status init_git_repository(const config::AppConfig& config, const std::filesystem::path& path);
+// An empty repository of `type` at path (which must not exist yet), made by that type's VCS
+// backend (Git: `git init --bare`). Errc::io with the VCS's stderr in detail; Errc::unavailable
+// for a type this build cannot create.
+Status init_repository(std::string_view type, const std::filesystem::path& path);
 
 // Directories made for a repository that is being created; removed again on destruction unless
 // keep() was called (the repository directory with its content, group directories if empty).

@@ -17,7 +17,7 @@
 #include "service/repos/repos.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/ui.hpp"
-#include "vcs/git/kallithea_hooks.hpp"
+#include "vcs/backend.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
@@ -178,13 +178,14 @@ Status handle_missing(db::Connection& conn, const fs::path& root, bool remove,
     return ok();
 }
 
-// Adoption of a Kallithea installation: its own Git hooks go (see kallithea_hooks.hpp).
+// Adoption of a Kallithea installation: its own Git hooks go (vcs::RepositoryInit::adopt).
 void retire_hooks(const fs::path& root, const std::map<std::string, std::string>& found,
                   ScanSummary& summary) {
     for (const auto& [name, type] : found) {
-        if (type != "git")
+        auto backend = vcs::backend_for(type);
+        if (!backend)
             continue;
-        auto retired = vcs::git::retire_kallithea_hooks((root / name).string());
+        auto retired = (*backend)->adopt((root / name).string());
         if (!retired) {
             summary.skipped.push_back(
                 fmt::format("{}: {} ({})", name, retired.error().message, retired.error().detail));

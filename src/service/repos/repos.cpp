@@ -184,7 +184,7 @@ Checked<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const N
 }
 
 // Writes the rows, then makes the directories (recorded in `undo`) and the repository.
-Checked<CreatedRepo> write_creation(App& app, db::Connection& conn, Plan plan, const fs::path& root,
+Checked<CreatedRepo> write_creation(db::Connection& conn, Plan plan, const fs::path& root,
                                     std::string_view client_ip, detail::DiskUndo& undo) {
     auto grants = detail::load_default_grants(conn);
     if (!grants)
@@ -207,7 +207,7 @@ Checked<CreatedRepo> write_creation(App& app, db::Connection& conn, Plan plan, c
     if (auto st = undo.make_dirs(dirs); !st)
         return field_fail("", std::move(st.error()));
     undo.add_repository(path);
-    if (auto st = detail::init_git_repository(app.config(), path); !st)
+    if (auto st = detail::init_repository(plan.row.repo_type, path); !st)
         return field_fail("", std::move(st.error()));
     return CreatedRepo{*repo_id, plan.full, path.string()};
 }
@@ -298,7 +298,7 @@ Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const New
         return failed(std::move(plan.error()));
     // Directories made are removed again unless the commit succeeds.
     detail::DiskUndo undo;
-    auto created = write_creation(app, *conn, std::move(*plan), *root, client_ip, undo);
+    auto created = write_creation(*conn, std::move(*plan), *root, client_ip, undo);
     if (!created)
         return failed(std::move(created.error()));
     if (auto st = tx->commit(); !st)

@@ -1,6 +1,6 @@
-// Receive-pack stream scanners and the post-push bookkeeping Kallithea's git post-receive hook
-// does (kallithea/bin/vcs_hooks.py post_receive): revisions per ref, HEAD of a new repository.
-#include "service/git/git_push.hpp"
+// The post-push bookkeeping Kallithea's git post-receive hook does (kallithea/bin/vcs_hooks.py
+// post_receive): revisions per ref, HEAD of a new repository.
+#include "vcs/git/push_revisions.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -9,41 +9,8 @@
 #include "core/subprocess.hpp"
 #include "vcs/git/git_command.hpp"
 
-namespace kallithea::service::git_push {
+namespace kallithea::vcs::git {
 namespace {
-
-constexpr size_t kMaxPacket = 65520;
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// The 4-hex-digit length prefix of a pkt-line; -1 when malformed.
-int packet_length(const char* p) {
-    int len = 0;
-    for (int i = 0; i < 4; ++i) {
-        const int d = hex_digit(p[i]);
-        if (d < 0)
-            return -1;
-        len = len * 16 + d;
-    }
-    return len;
-}
-
-bool is_object_id(std::string_view s) {
-    if (s.size() != 40 && s.size() != 64)
-        return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
-}
 
 std::string_view without_newline(std::string_view line) {
     if (!line.empty() && line.back() == '\n')
@@ -56,115 +23,8 @@ constexpr std::string_view kTags = "refs/tags/";
 
 }  // namespace
 
-bool PktLineReader::feed(std::string_view data, const Sink& sink) {
-    if (broken_)
-        return false;
-    buf_.append(data);
-    size_t pos = 0;
-    while (buf_.size() - pos >= 4) {
-        const int len = packet_length(buf_.data() + pos);
-        if (len < 0 || len == 3 || len > static_cast<int>(kMaxPacket)) {
-            broken_ = true;
-            buf_.clear();
-            return false;
-        }
-        if (len < 4) {
-            static constexpr PktKind kSpecial[] = {PktKind::flush, PktKind::delim,
-                                                   PktKind::response_end};
-            pos += 4;
-            sink(kSpecial[len], {});
-            continue;
-        }
-        if (buf_.size() - pos < static_cast<size_t>(len))
-            break;
-        sink(PktKind::data, std::string_view(buf_.data() + pos + 4, static_cast<size_t>(len) - 4));
-        pos += static_cast<size_t>(len);
-    }
-    buf_.erase(0, pos);
-    return true;
-}
-
-bool is_null_id(std::string_view id) {
-    return !id.empty() && id.find_first_not_of('0') == std::string_view::npos;
-}
-
-void PushRequestScanner::feed(std::string_view data) {
-    if (done_)
-        return;
-    // The reader may hold the start of the pack after the flush-pkt; it is never looked at.
-    const bool ok = reader_.feed(data, [this](PktKind kind, std::string_view payload) {
-        if (done_)
-            return;
-        if (kind != PktKind::data) {
-            done_ = true;
-            return;
-        }
-        std::string_view line = without_newline(payload);
-        if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
-            if (capabilities_.empty())
-                capabilities_ = std::string(line.substr(nul + 1));
-            line = line.substr(0, nul);
-        }
-        // "<old> <new> <ref>"; shallow lines and push-certificate headers do not match.
-        const auto first = line.find(' ');
-        const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
-        if (second == std::string_view::npos)
-            return;
-        const auto old_id = line.substr(0, first);
-        const auto new_id = line.substr(first + 1, second - first - 1);
-        const auto ref = line.substr(second + 1);
-        if (is_object_id(old_id) && is_object_id(new_id) && ref.starts_with("refs/"))
-            commands_.push_back({std::string(old_id), std::string(new_id), std::string(ref)});
-    });
-    if (!ok)
-        done_ = true;
-}
-
-bool PushRequestScanner::has_capability(std::string_view name) const {
-    std::string_view rest = capabilities_;
-    while (!rest.empty()) {
-        const auto space = rest.find(' ');
-        const std::string_view word = rest.substr(0, space);
-        if (word == name ||
-            (word.starts_with(name) && word.size() > name.size() && word[name.size()] == '='))
-            return true;
-        if (space == std::string_view::npos)
-            break;
-        rest.remove_prefix(space + 1);
-    }
-    return false;
-}
-
-void PushReportScanner::report_line(std::string_view line) {
-    line = without_newline(line);
-    if (line.starts_with("unpack ")) {
-        saw_unpack_ = true;
-    } else if (line.starts_with("ok ")) {
-        std::string_view ref = line.substr(3);
-        ref = ref.substr(0, ref.find(' '));
-        ok_refs_.insert(std::string(ref));
-    }
-}
-
-void PushReportScanner::feed(std::string_view data) {
-    outer_.feed(data, [this](PktKind kind, std::string_view payload) {
-        if (kind != PktKind::data)
-            return;
-        if (!side_band_) {
-            report_line(payload);
-            return;
-        }
-        // Channel 1 carries the report as its own pkt-line stream; 2 is progress, 3 errors.
-        if (!payload.empty() && payload[0] == '\1')
-            inner_.feed(payload.substr(1), [this](PktKind inner_kind, std::string_view line) {
-                if (inner_kind == PktKind::data)
-                    report_line(line);
-            });
-    });
-}
-
 Result<RefSnapshot> snapshot_refs(const std::string& git_dir) {
-    auto out = vcs::git::run_git(git_dir, {"for-each-ref", "--format=%(objectname) %(refname)"});
+    auto out = run_git(git_dir, {"for-each-ref", "--format=%(objectname) %(refname)"});
     RETURN_IF_ERROR(out);
     RefSnapshot refs;
     std::string_view rest = *out;
@@ -183,7 +43,7 @@ namespace {
 
 // `git rev-list --reverse` over the revisions given on its stdin ("id" and "^id" lines).
 Result<std::string> rev_list(const std::string& git_dir, const std::string& revisions) {
-    auto options = vcs::git::git_command(git_dir, {"rev-list", "--reverse", "--stdin"});
+    auto options = git_command(git_dir, {"rev-list", "--reverse", "--stdin"});
     auto result = run_process(options, revisions);
     RETURN_IF_ERROR(result);
     if (!result->exit.success())
@@ -235,8 +95,7 @@ struct PushWalk {
 };
 
 Result<PushWalk> walk_new_commits(const std::string& git_dir, const std::string& revisions) {
-    auto options =
-        vcs::git::git_command(git_dir, {"rev-list", "--reverse", "--parents", "--stdin"});
+    auto options = git_command(git_dir, {"rev-list", "--reverse", "--parents", "--stdin"});
     auto result = run_process(options, revisions);
     RETURN_IF_ERROR(result);
     if (!result->exit.success())
@@ -283,8 +142,7 @@ Result<std::unordered_map<std::string, std::string>> object_types(
     std::string input;
     for (const auto& id : ids)
         input += id + "\n";
-    auto options =
-        vcs::git::git_command(git_dir, {"cat-file", "--batch-check=%(objectname) %(objecttype)"});
+    auto options = git_command(git_dir, {"cat-file", "--batch-check=%(objectname) %(objecttype)"});
     auto result = run_process(options, input);
     RETURN_IF_ERROR(result);
     if (!result->exit.success())
@@ -314,7 +172,7 @@ public:
     }
 
     // False when the walk cannot be used at all (the caller lists ref by ref).
-    Result<bool> prepare(const std::vector<RefCommand>& applied) {
+    Result<bool> prepare(const std::vector<RefUpdate>& applied) {
         std::string revisions;
         std::vector<std::string> tips;
         for (const auto& command : applied) {
@@ -343,7 +201,7 @@ public:
     }
 
     // The changesets a head update brings, oldest first, each once over the whole push.
-    Status add(const RefCommand& command, std::vector<std::string>& items) {
+    Status add(const RefUpdate& command, std::vector<std::string>& items) {
         const auto tip = walk_.at.find(command.new_id);
         if (tip == walk_.at.end()) {
             // A commit outside the walk is in an old branch: a new branch brings nothing.
@@ -396,7 +254,7 @@ private:
         return true;
     }
 
-    Status add_by_rev_list(const RefCommand& command, std::vector<std::string>& items) {
+    Status add_by_rev_list(const RefUpdate& command, std::vector<std::string>& items) {
         const std::string revisions =
             command.new_id + "\n" +
             (is_null_id(command.old_id) ? old_heads_ : "^" + command.old_id + "\n");
@@ -424,7 +282,7 @@ private:
 }  // namespace
 
 Result<std::string> push_action_revisions_per_ref(const std::string& git_dir,
-                                                  const std::vector<RefCommand>& applied,
+                                                  const std::vector<RefUpdate>& applied,
                                                   const RefSnapshot& before) {
     const std::string old_heads = old_head_exclusions(before);
     std::vector<std::string> items;
@@ -452,7 +310,7 @@ Result<std::string> push_action_revisions_per_ref(const std::string& git_dir,
 }
 
 Result<std::string> push_action_revisions(const std::string& git_dir,
-                                          const std::vector<RefCommand>& applied,
+                                          const std::vector<RefUpdate>& applied,
                                           const RefSnapshot& before) {
     RevisionLister lister(git_dir, before);
     auto usable = lister.prepare(applied);
@@ -477,16 +335,16 @@ Result<std::string> push_action_revisions(const std::string& git_dir,
     return join_items(items);
 }
 
-Status settle_head(const std::string& git_dir, const std::vector<RefCommand>& applied) {
-    auto head = vcs::git::run_git(git_dir, {"symbolic-ref", "-q", "HEAD"});
+Status settle_head(const std::string& git_dir, const std::vector<RefUpdate>& applied) {
+    auto head = run_git(git_dir, {"symbolic-ref", "-q", "HEAD"});
     if (!head)
         return ok();  // detached HEAD: the owner chose it
     const std::string target(without_newline(*head));
-    if (vcs::git::run_git(git_dir, {"show-ref", "--verify", "-q", target}))
+    if (run_git(git_dir, {"show-ref", "--verify", "-q", target}))
         return ok();  // HEAD names an existing branch
-    const RefCommand* master = nullptr;
-    const RefCommand* main = nullptr;
-    const RefCommand* first = nullptr;
+    const RefUpdate* master = nullptr;
+    const RefUpdate* main = nullptr;
+    const RefUpdate* first = nullptr;
     for (const auto& command : applied) {
         if (!command.ref.starts_with(kHeads) || is_null_id(command.new_id))
             continue;
@@ -497,12 +355,12 @@ Status settle_head(const std::string& git_dir, const std::vector<RefCommand>& ap
         if (!first)
             first = &command;
     }
-    const RefCommand* chosen = master ? master : main ? main : first;
+    const RefUpdate* chosen = master ? master : main ? main : first;
     if (!chosen)
         return ok();
-    auto set = vcs::git::run_git(git_dir, {"symbolic-ref", "HEAD", chosen->ref});
+    auto set = run_git(git_dir, {"symbolic-ref", "HEAD", chosen->ref});
     RETURN_IF_ERROR(set);
     return ok();
 }
 
-}  // namespace kallithea::service::git_push
+}  // namespace kallithea::vcs::git

@@ -1,106 +1,17 @@
-// The receive-pack stream scanners: commands from the request, the report from the answer,
-// whatever the piece boundaries.
-#include "service/git/git_push.hpp"
+// The changesets a push brought, listed with one walk for all branches as with one per branch.
+#include "vcs/git/push_revisions.hpp"
 
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 
 #include "core/subprocess.hpp"
 #include "vcs/git/git_command.hpp"
 
-using namespace kallithea::service::git_push;
-
-namespace {
-
-std::string pkt(std::string_view payload) {
-    char prefix[5];
-    std::snprintf(prefix, sizeof prefix, "%04zx", payload.size() + 4);
-    return std::string(prefix, 4) + std::string(payload);
-}
-
-const std::string kZero(40, '0');
-const std::string kA(40, 'a');
-const std::string kB(40, 'b');
-
-// Feeds data in pieces of `step` bytes.
-template <class Scanner>
-void feed_in_pieces(Scanner& scanner, const std::string& data, size_t step) {
-    for (size_t i = 0; i < data.size(); i += step)
-        scanner.feed(std::string_view(data).substr(i, step));
-}
-
-}  // namespace
-
-TEST(PktLineReader, SplitsPacketsAcrossPieces) {
-    PktLineReader reader;
-    std::vector<std::string> seen;
-    const std::string stream = pkt("hello\n") + "0000" + pkt("x") + "0001";
-    for (char c : stream)
-        reader.feed(std::string_view(&c, 1), [&](PktKind kind, std::string_view payload) {
-            seen.push_back(kind == PktKind::data    ? std::string(payload)
-                           : kind == PktKind::flush ? std::string("<flush>")
-                                                    : std::string("<other>"));
-        });
-    EXPECT_EQ(seen, (std::vector<std::string>{"hello\n", "<flush>", "x", "<other>"}));
-    EXPECT_FALSE(reader.feed("zzzz", [](PktKind, std::string_view) {}));
-}
-
-TEST(PushRequestScanner, ReadsCommandsAndCapabilities) {
-    const std::string body = pkt("shallow " + kB + "\n") +
-                             pkt(kZero + " " + kA + " refs/heads/new" + std::string(1, '\0') +
-                                 " report-status side-band-64k agent=git/2.39\n") +
-                             pkt(kA + " " + kZero + " refs/heads/gone\n") +
-                             pkt(kA + " " + kB + " refs/tags/v1\n") + "0000" + "PACK" +
-                             pkt(kA + " " + kB + " refs/heads/not-a-command\n");
-    for (size_t step : {1u, 5u, 4096u}) {
-        PushRequestScanner scanner;
-        feed_in_pieces(scanner, body, step);
-        EXPECT_TRUE(scanner.complete());
-        ASSERT_EQ(scanner.commands().size(), 3u) << step;
-        EXPECT_EQ(scanner.commands()[0].ref, "refs/heads/new");
-        EXPECT_TRUE(is_null_id(scanner.commands()[0].old_id));
-        EXPECT_EQ(scanner.commands()[1].ref, "refs/heads/gone");
-        EXPECT_TRUE(is_null_id(scanner.commands()[1].new_id));
-        EXPECT_EQ(scanner.commands()[2].new_id, kB);
-        EXPECT_TRUE(scanner.has_capability("report-status"));
-        EXPECT_TRUE(scanner.has_capability("side-band-64k"));
-        EXPECT_TRUE(scanner.has_capability("agent"));
-        EXPECT_FALSE(scanner.has_capability("side-band"));
-    }
-}
-
-TEST(PushReportScanner, PlainReport) {
-    PushReportScanner report(false);
-    feed_in_pieces(report,
-                   pkt("unpack ok\n") + pkt("ok refs/heads/a\n") +
-                       pkt("ng refs/heads/b non-fast-forward\n") + "0000",
-                   3);
-    EXPECT_TRUE(report.has_report());
-    EXPECT_EQ(report.updated_refs(), (std::set<std::string>{"refs/heads/a"}));
-}
-
-TEST(PushReportScanner, SideBandReport) {
-    const std::string inner = pkt("unpack ok\n") + pkt("ok refs/heads/a\n") +
-                              pkt("option refname refs/heads/a\n") + pkt("ok refs/tags/v1\n") +
-                              "0000";
-    // The report arrives split over two channel-1 packets, with progress in between.
-    const std::string outer = pkt("\2Resolving deltas\n") + pkt("\1" + inner.substr(0, 9)) +
-                              pkt("\2more progress\n") + pkt("\1" + inner.substr(9)) + "0000";
-    PushReportScanner report(true);
-    feed_in_pieces(report, outer, 2);
-    EXPECT_TRUE(report.has_report());
-    EXPECT_EQ(report.updated_refs(), (std::set<std::string>{"refs/heads/a", "refs/tags/v1"}));
-}
-
-TEST(PushReportScanner, NoReport) {
-    PushReportScanner report(true);
-    report.feed(pkt("\2progress only\n") + "0000");
-    EXPECT_FALSE(report.has_report());
-}
+using namespace kallithea::vcs;
+using namespace kallithea::vcs::git;
 
 namespace {
 
@@ -121,7 +32,7 @@ public:
     std::string dir() const { return dir_.string(); }
 
     std::string git(std::vector<std::string> args, std::string_view input) {
-        auto options = kallithea::vcs::git::git_command(dir(), std::move(args));
+        auto options = git_command(dir(), std::move(args));
         options.env.insert(options.env.end(),
                            {"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com",
                             "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com",
@@ -166,7 +77,7 @@ TEST(PushActionRevisions, OneWalkListsWhatPerRefRevListsList) {
     repo.set_ref("refs/heads/other", repo.commit({base[1]}));
     const RefSnapshot before = snapshot_refs(repo.dir()).value();
 
-    std::vector<RefCommand> applied;
+    std::vector<RefUpdate> applied;
     const std::string zero(40, '0');
     // Many new branches on shared new history, some on old commits, some on each other.
     std::vector<std::string> fresh{base[3]};
