@@ -39,12 +39,11 @@ struct CreatedRepo {
 // `default` user's grant, the owner following it, journal `started_following_repo` +
 // `user_created_repo`) in one transaction. On any failure nothing is left behind, on disk or in the
 // database. Errors: invalid_argument (bad name, type, landing revision, unknown group/owner),
-// conflict (name taken, directory exists), forbidden, unavailable (Mercurial), io, database. When
-// `failed_field` is given it receives the form field at fault ("repo_name", "repo_group",
-// "repo_type", "repo_landing_rev", "owner") for invalid_argument/conflict errors.
+// conflict (name taken, directory exists), forbidden, unavailable (Mercurial), io, database.
+// Error::field names the form field at fault ("repo_name", "repo_group", "repo_type",
+// "repo_landing_rev", "owner").
 Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const NewRepo& repo,
-                                      std::string_view client_ip,
-                                      std::string* failed_field = nullptr);
+                                      std::string_view client_ip);
 
 // The first administrator: the account command-line repository commands act for.
 // Errc::not_found when there is none.
