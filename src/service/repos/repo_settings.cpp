@@ -36,21 +36,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-Status check_landing_rev(std::string_view rev) {
-    const auto colon = rev.find(':');
-    const std::string_view kind = rev.substr(0, colon);
-    bool ok_rev = (kind == "rev" || kind == "branch" || kind == "tag" || kind == "book") &&
-                  colon != std::string_view::npos && colon + 1 < rev.size() && rev.size() <= 255;
-    for (unsigned char c : rev)
-        ok_rev = ok_rev && c >= 0x20 && c != 0x7f;
-    if (!ok_rev)
-        return fail(Errc::invalid_argument,
-                    fmt::format("Invalid landing revision \"{}\" (expected e.g. rev:tip or "
-                                "branch:master)",
-                                rev));
-    return ok();
-}
-
 // Groups the actor may put repositories in (admin: all; others group.write), and whether the
 // top level is allowed.
 Status movable_targets(App& app, const AuthUser& actor, std::vector<GroupChoice>& groups,

@@ -33,21 +33,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-Status check_landing_rev(std::string_view rev) {
-    const auto colon = rev.find(':');
-    const std::string_view kind = rev.substr(0, colon);
-    const bool kind_ok = kind == "rev" || kind == "branch" || kind == "tag" || kind == "book";
-    bool name_ok = colon != std::string_view::npos && colon + 1 < rev.size() && rev.size() <= 255;
-    for (unsigned char c : rev)
-        name_ok = name_ok && c >= 0x20 && c != 0x7f;
-    if (!kind_ok || !name_ok)
-        return fail(Errc::invalid_argument,
-                    fmt::format("Invalid landing revision \"{}\" (expected e.g. rev:tip or "
-                                "branch:master)",
-                                rev));
-    return ok();
-}
-
 Result<std::string> resolve_type(const std::optional<std::string>& asked,
                                  const detail::RepoDefaults& defaults) {
     if (!asked || asked->empty())
@@ -258,6 +243,21 @@ Result<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser&
 }
 
 }  // namespace
+
+Status check_landing_rev(std::string_view rev) {
+    const auto colon = rev.find(':');
+    const std::string_view kind = rev.substr(0, colon);
+    const bool kind_ok = kind == "rev" || kind == "branch" || kind == "tag" || kind == "book";
+    bool name_ok = colon != std::string_view::npos && colon + 1 < rev.size() && rev.size() <= 255;
+    for (unsigned char c : rev)
+        name_ok = name_ok && c >= 0x20 && c != 0x7f;
+    if (!kind_ok || !name_ok)
+        return fail(Errc::invalid_argument,
+                    fmt::format("Invalid landing revision \"{}\" (expected e.g. rev:tip or "
+                                "branch:master)",
+                                rev));
+    return ok();
+}
 
 Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const NewRepo& repo,
                                       std::string_view client_ip) {

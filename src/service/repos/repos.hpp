@@ -32,6 +32,10 @@ struct CreatedRepo {
     std::string path;  // directory on disk
 };
 
+// Checks a landing revision "kind:name" (kind rev, branch, tag or book; a name of printable
+// characters, 255 at most in all). Errc::invalid_argument with a message for the form otherwise.
+Status check_landing_rev(std::string_view rev);
+
 // Creates a repository: checks the name (service/repos/repo_names.hpp) and that neither a
 // repository nor a group of that path exists (case-insensitively; also "x" vs "x.git"), checks the
 // actor may create there (admins anywhere; others top-level only, with hg.create.repository),
