@@ -58,6 +58,17 @@ inline tl::unexpected<Error> fail(Error error) {
     return tl::unexpected<Error>(std::move(error));
 }
 
+// An error a user corrects on a form: `message` is shown beside the form field `field`.
+inline tl::unexpected<Error> fail_field(Errc code, std::string field, std::string message) {
+    return tl::unexpected<Error>(Error{code, std::move(message), {}, std::move(field)});
+}
+
+// `error` blamed on the form field `field`.
+inline tl::unexpected<Error> fail_field(std::string field, Error error) {
+    error.field = std::move(field);
+    return tl::unexpected<Error>(std::move(error));
+}
+
 inline Status ok() {
     return {};
 }

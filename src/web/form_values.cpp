@@ -46,4 +46,14 @@ bool is_user_error(const Error& error) {
     return error.code == Errc::invalid_argument || error.code == Errc::conflict;
 }
 
+void set_form_error(View& view, const Error& error,
+                    std::initializer_list<std::string_view> fields) {
+    if (error.message.empty())
+        return;
+    bool known = false;
+    for (std::string_view field : fields)
+        known = known || field == error.field;
+    view.set(known ? "error_" + error.field : std::string("error"), error.message);
+}
+
 }  // namespace kallithea::web

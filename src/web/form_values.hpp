@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,10 @@ std::string trimmed_form(const Ctx& ctx, std::string_view name);
 
 // Errors a form shows to the user (invalid_argument, conflict), rather than an error page.
 bool is_user_error(const Error& error);
+
+// Shows a failed submission's error on the re-rendered form: `error.message` as "error_<field>"
+// (the template puts it beside that field) when `error.field` is one of `fields`, otherwise as
+// "error" above the form. Sets nothing when the message is empty (the form shown fresh).
+void set_form_error(View& view, const Error& error, std::initializer_list<std::string_view> fields);
 
 }  // namespace kallithea::web

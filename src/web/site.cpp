@@ -86,43 +86,48 @@ http::Response refusal(const Ctx& ctx, const Site& site, const Error& error,
     return site.error_page(503, ctx.req.request_id);
 }
 
-// Answers the request when the gate refuses it; nullopt lets it through. Sets ctx.repo for
-// repository routes.
-std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
+// The gate of a repository route: ctx.repo is set when it lets the request through.
+std::optional<http::Response> repo_gate(Ctx& ctx, perm::Level level, const Site& site) {
+    if (ctx.session.user.nobody())
+        return redirect_to_login(ctx.req);
+    auto repo = service::authorize_repository(ctx.app, ctx.session.user, ctx.params["repo"], level);
+    if (!repo)
+        return refusal(ctx, site, repo.error(), "repository access");
+    ctx.repo = std::move(*repo);
+    return std::nullopt;
+}
+
+// The gate of a repository group route: ctx.repo_group is set when it lets the request through.
+std::optional<http::Response> group_gate(Ctx& ctx, perm::Level level, const Site& site) {
+    if (ctx.session.user.nobody())
+        return redirect_to_login(ctx.req);
+    auto group =
+        service::authorize_repo_group(ctx.app, ctx.session.user, ctx.params["group"], level);
+    if (!group)
+        return refusal(ctx, site, group.error(), "repository group access");
+    ctx.repo_group = std::move(*group);
+    return std::nullopt;
+}
+
+// The gate of a user group route ({id}, usergroup.admin needed).
+std::optional<http::Response> user_group_gate(Ctx& ctx, const Site& site) {
     const service::AuthUser& user = ctx.session.user;
-    if (auto level = repo_need(need)) {
-        if (user.nobody())
-            return redirect_to_login(ctx.req);
-        auto repo = service::authorize_repository(ctx.app, user, ctx.params["repo"], *level);
-        if (!repo)
-            return refusal(ctx, site, repo.error(), "repository access");
-        ctx.repo = std::move(*repo);
-        return std::nullopt;
-    }
-    if (need == Need::group_read || need == Need::group_admin) {
-        if (user.nobody())
-            return redirect_to_login(ctx.req);
-        auto group = service::authorize_repo_group(
-            ctx.app, user, ctx.params["group"],
-            need == Need::group_admin ? perm::Level::admin : perm::Level::read);
-        if (!group)
-            return refusal(ctx, site, group.error(), "repository group access");
-        ctx.repo_group = std::move(*group);
-        return std::nullopt;
-    }
-    if (need == Need::usergroup_admin) {
-        if (!user.authenticated())
-            return redirect_to_login(ctx.req);
-        int64_t id = 0;
-        const std::string& text = ctx.params["id"];
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-        if (ec != std::errc() || end != text.data() + text.size())
-            return site.error_page(404, ctx.req.request_id);
-        auto st = service::authorize_user_group(ctx.app, user, id, perm::Level::admin);
-        if (!st)
-            return refusal(ctx, site, st.error(), "user group access");
-        return std::nullopt;
-    }
+    if (!user.authenticated())
+        return redirect_to_login(ctx.req);
+    int64_t id = 0;
+    const std::string& text = ctx.params["id"];
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return site.error_page(404, ctx.req.request_id);
+    auto st = service::authorize_user_group(ctx.app, user, id, perm::Level::admin);
+    if (!st)
+        return refusal(ctx, site, st.error(), "user group access");
+    return std::nullopt;
+}
+
+// The gate of the needs that depend on who the user is only.
+std::optional<http::Response> user_gate(const Ctx& ctx, Need need, const Site& site) {
+    const service::AuthUser& user = ctx.session.user;
     switch (need) {
         case Need::group_read:
         case Need::group_admin:
@@ -130,7 +135,7 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
         case Need::undeclared:
         case Need::repo_read:
         case Need::repo_write:
-        case Need::repo_admin:  // handled above
+        case Need::repo_admin:  // not a user-only need (see gate)
             return site.error_page(500, ctx.req.request_id);
         case Need::nothing:
             return std::nullopt;
@@ -150,6 +155,19 @@ std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
             return std::nullopt;
     }
     return site.error_page(500, ctx.req.request_id);
+}
+
+// Answers the request when the gate refuses it; nullopt lets it through. Sets ctx.repo for
+// repository routes and ctx.repo_group for group routes.
+std::optional<http::Response> gate(Ctx& ctx, Need need, const Site& site) {
+    if (auto level = repo_need(need))
+        return repo_gate(ctx, *level, site);
+    if (need == Need::group_read || need == Need::group_admin)
+        return group_gate(ctx, need == Need::group_admin ? perm::Level::admin : perm::Level::read,
+                          site);
+    if (need == Need::usergroup_admin)
+        return user_group_gate(ctx, site);
+    return user_gate(ctx, need, site);
 }
 
 }  // namespace
@@ -195,8 +213,9 @@ public:
         const auto& names = param == "group" ? batch->found.groups : batch->found.repos;
         return std::find(names.begin(), names.end(), value) != names.end();
     }
-    // True when a lookup failed (the database is unreachable): "no such name" is not known.
-    bool failed() const { return failed_; }
+    // The error of a failed lookup (the database is unreachable: "no such name" is not known),
+    // nullptr when every lookup worked.
+    const Error* failure() const { return failure_ ? &*failure_ : nullptr; }
 
 private:
     struct Batch {
@@ -222,20 +241,124 @@ private:
         auto found = service::existing_names(app_, runs);
         if (found)
             batch.found = std::move(*found);
-        else
-            failed_ = true;
+        else if (!failure_)
+            failure_ = std::move(found.error());
         return batch;
     }
 
     service::App& app_;
     std::string_view path_;
     std::vector<Batch> batches_;
-    bool failed_ = false;
+    std::optional<Error> failure_;
 };
 
 // Judges {repo:path} and {group:path} candidates by shape alone (Router::Acceptor).
 bool plausible_name(std::string_view param, std::string_view value) {
     return (param != "repo" && param != "group") || service::plausible_url_name(value);
+}
+
+// The answer when no route takes the request: `shape` is the match by shape alone, `existing`
+// the name lookups of the match by existing names.
+http::Response unrouted(service::App& app, const Site& site, const http::Request& request,
+                        const http::Router::Lookup& shape, const NameLookup& existing) {
+    // With anonymous access off, strangers learn nothing about what exists: every address
+    // but the login page sends them to log in.
+    auto session =
+        service::resolve_session(app, session_cookie_value(request, app.config().session_key));
+    if (session && session->user.nobody())
+        return redirect_to_login(request);
+    if (!shape.match) {
+        http::Response response =
+            site.error_page(shape.path_matched ? 405 : 404, request.request_id);
+        if (shape.path_matched)
+            response.headers.set("Allow", "GET, HEAD, POST");
+        return response;
+    }
+    if (const Error* failed = existing.failure()) {
+        log::error("request {}: cannot look up route names: {} ({})", request.request_id,
+                   failed->message, failed->detail);
+        return site.error_page(503, request.request_id);
+    }
+    if (!session)
+        return site.error_page(503, request.request_id);
+    // A repository or group page whose name does not exist: anonymous visitors are sent to
+    // log in, as for a private one, so that the answer does not tell which names exist.
+    if (!session->user.authenticated())
+        return redirect_to_login(request);
+    return site.error_page(404, request.request_id);
+}
+
+// The IP whitelist (the `default` user's entries plus the user's own): 403 for an address not
+// on it, 503 when it cannot be read, nullopt to go on.
+std::optional<http::Response> ip_refusal(const Ctx& ctx, const Site& site) {
+    const auto& user = ctx.session.user;
+    auto allowed = service::ip_allowed(ctx.app, user.authenticated() ? user.user_id : std::nullopt,
+                                       ctx.client_ip);
+    if (!allowed) {
+        log::error("request {}: IP whitelist: {} ({})", ctx.req.request_id, allowed.error().message,
+                   allowed.error().detail);
+        return site.error_page(503, ctx.req.request_id);
+    }
+    if (!*allowed) {
+        log::warn("request {}: address {} is not in the IP whitelist of {}", ctx.req.request_id,
+                  ctx.client_ip, user.username);
+        return site.error_page(403, ctx.req.request_id);
+    }
+    return std::nullopt;
+}
+
+// Reads a POST's form into ctx.form and checks that it comes from our own form: cookie-
+// authenticated ones with the session's token, anonymous ones (login CSRF) with the pre-login
+// cookie's value. 413 / 400 for an unreadable body, 403 without a valid token.
+std::optional<http::Response> form_refusal(Ctx& ctx, const Site& site) {
+    http::Request& request = ctx.req;
+    auto body = request.read_body(kMaxFormBytes);
+    if (!body)
+        return site.error_page(body.error().code == Errc::too_large ? 413 : 400,
+                               request.request_id);
+    if (request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
+        ctx.form = http::parse_form(*body);
+    const auto token = ctx.form_value(kCsrfField);
+    if (!token || ctx.session.csrf_token.empty() ||
+        !auth::constant_time_equal(*token, ctx.session.csrf_token)) {
+        log::warn("request {}: {} POST {} without a valid CSRF token", request.request_id,
+                  ctx.session.user.authenticated() ? "authenticated" : "anonymous", request.path);
+        return site.error_page(403, request.request_id);
+    }
+    return std::nullopt;
+}
+
+// The page cache key of a cacheable repository page, "" when the response is not to be cached.
+std::string page_cache_key(const Ctx& ctx, const RouteDef& route, const ResponseCache& cache) {
+    const http::Request& request = ctx.req;
+    if (!route.cached || !ctx.repo || request.method != http::Method::get || !cache.enabled() ||
+        !session_cookie_value(request, std::string(kFlashCookie)).empty())
+        return {};
+    const std::string state = service::repo_state_token(*ctx.repo);
+    if (state.empty())
+        return {};
+    return route.pattern + '\n' + request.script_name + '\n' + request.path + '?' +
+           request.raw_query + '\n' + std::string(request.header("Host")) + '\n' +
+           std::string(request.header("X-Partial-XHR")) + '\n' + (ctx.https ? "https" : "http") +
+           '\n' + ctx.session.id + '\n' + std::to_string(static_cast<int>(ctx.repo->level)) + '\n' +
+           state;
+}
+
+// Runs the route's handler, through the page cache for cached repository pages (after the gate:
+// permissions are never cached); an empty 4xx/5xx answer gets the error page.
+http::Response run_handler(Ctx& ctx, const RouteDef& route, ResponseCache& cache,
+                           const Site& site) {
+    const std::string cache_key = page_cache_key(ctx, route, cache);
+    if (!cache_key.empty())
+        if (auto hit = cache.get(cache_key))
+            return *hit;
+    http::Response response = route.handler(ctx);
+    if (!cache_key.empty() && response.status == 200 && !response.stream &&
+        !response.headers.has("Set-Cookie"))
+        cache.put(cache_key, response);
+    if (response.status >= 400 && response.body.empty() && !response.stream)
+        return site.error_page(response.status, ctx.req.request_id);
+    return response;
 }
 
 }  // namespace
@@ -263,28 +386,8 @@ http::Response Site::handle(http::Request& request) {
     http::Router::Lookup lookup;
     if (shape.match)
         lookup = router_.find(request.method, request.path, std::ref(existing));
-    if (!lookup.match) {
-        // With anonymous access off, strangers learn nothing about what exists: every address
-        // but the login page sends them to log in.
-        auto session = service::resolve_session(
-            *app_, session_cookie_value(request, app_->config().session_key));
-        if (session && session->user.nobody())
-            return redirect_to_login(request);
-        if (!shape.match) {
-            http::Response response =
-                error_page(shape.path_matched ? 405 : 404, request.request_id);
-            if (shape.path_matched)
-                response.headers.set("Allow", "GET, HEAD, POST");
-            return response;
-        }
-        if (!session || existing.failed())
-            return error_page(503, request.request_id);
-        // A repository or group page whose name does not exist: anonymous visitors are sent to
-        // log in, as for a private one, so that the answer does not tell which names exist.
-        if (!session->user.authenticated())
-            return redirect_to_login(request);
-        return error_page(404, request.request_id);
-    }
+    if (!lookup.match)
+        return unrouted(*app_, *this, request, shape, existing);
     const RouteDef& route = route_table()[lookup.match->id];
     const config::AppConfig& config = app_->config();
 
@@ -310,68 +413,18 @@ http::Response Site::handle(http::Request& request) {
         if (ctx.session.csrf_token.empty())
             ctx.session.csrf_token = new_prelogin_value();
     }
-
-    // IP whitelist (the `default` user's entries plus the user's own); static files stay
-    // reachable so the refusal page has its styles.
-    if (route.handler != serve_static) {
-        const auto& user = ctx.session.user;
-        auto allowed = service::ip_allowed(
-            *app_, user.authenticated() ? user.user_id : std::nullopt, ctx.client_ip);
-        if (!allowed) {
-            log::error("request {}: IP whitelist: {} ({})", request.request_id,
-                       allowed.error().message, allowed.error().detail);
-            return error_page(503, request.request_id);
-        }
-        if (!*allowed) {
-            log::warn("request {}: address {} is not in the IP whitelist of {}", request.request_id,
-                      ctx.client_ip, user.username);
-            return error_page(403, request.request_id);
-        }
-    }
-
+    // Static files stay reachable so that the refusal page has its styles.
+    if (route.handler != serve_static)
+        if (auto refused = ip_refusal(ctx, *this))
+            return std::move(*refused);
     // Permission before the CSRF check, so that a private repository and a missing one look
     // the same to a user without access whatever they send.
     if (auto refused = gate(ctx, route.need, *this))
         return std::move(*refused);
-    if (request.method == http::Method::post) {
-        auto body = request.read_body(kMaxFormBytes);
-        if (!body)
-            return error_page(body.error().code == Errc::too_large ? 413 : 400, request.request_id);
-        if (request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
-            ctx.form = http::parse_form(*body);
-        // Every POST must prove it comes from our own form: cookie-authenticated ones with the
-        // session's token, anonymous ones (login CSRF) with the pre-login cookie's value.
-        const auto token = ctx.form_value(kCsrfField);
-        if (!token || ctx.session.csrf_token.empty() ||
-            !auth::constant_time_equal(*token, ctx.session.csrf_token)) {
-            log::warn("request {}: {} POST {} without a valid CSRF token", request.request_id,
-                      ctx.session.user.authenticated() ? "authenticated" : "anonymous",
-                      request.path);
-            return error_page(403, request.request_id);
-        }
-    }
-    // Cached repository pages: the gate above has run (permissions are never cached).
-    std::string cache_key;
-    if (route.cached && ctx.repo && request.method == http::Method::get && cache_->enabled() &&
-        session_cookie_value(request, std::string(kFlashCookie)).empty()) {
-        const std::string state = service::repo_state_token(*ctx.repo);
-        if (!state.empty()) {
-            cache_key = route.pattern + '\n' + request.script_name + '\n' + request.path + '?' +
-                        request.raw_query + '\n' + std::string(request.header("Host")) + '\n' +
-                        std::string(request.header("X-Partial-XHR")) + '\n' +
-                        (ctx.https ? "https" : "http") + '\n' + ctx.session.id + '\n' +
-                        std::to_string(static_cast<int>(ctx.repo->level)) + '\n' + state;
-            if (auto hit = cache_->get(cache_key))
-                return *hit;
-        }
-    }
-    http::Response response = route.handler(ctx);
-    if (!cache_key.empty() && response.status == 200 && !response.stream &&
-        !response.headers.has("Set-Cookie"))
-        cache_->put(cache_key, response);
-    if (response.status >= 400 && response.body.empty() && !response.stream)
-        return error_page(response.status, request.request_id);
-    return response;
+    if (request.method == http::Method::post)
+        if (auto refused = form_refusal(ctx, *this))
+            return std::move(*refused);
+    return run_handler(ctx, route, *cache_, *this);
 }
 
 std::optional<http::Response> Site::admit(http::Request& request) const {

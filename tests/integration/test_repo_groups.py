@@ -221,6 +221,36 @@ def test_rename_group_moves_everything_inside(server):
     assert r.status_code == 200 and 'data-error="parent_group_id"' in r.text
 
 
+def test_parent_group_messages_name_the_action(server):
+    make_user(server, "kim")
+    s = admin(server)
+    for name, parent in (("top", "-1"), ("other", "-1")):
+        assert create(s, server, name, parent=parent).status_code == 303
+    assert create(s, server, "sub", parent=group_id(server, "top")).status_code == 303
+    grant(server, "repo_group", "top/sub", "user", "kim", "group.admin")
+    kim = login(server.url, "kim", "secret-pass-1")
+    grant(server, "repo_group", "top", "user", "kim", "group.admin")
+    r = create(kim, server, "mine")
+    assert r.status_code == 200 and 'data-error="parent_group_id"' in r.text
+    assert "Only administrators may create top-level repository groups" in r.text
+
+    def move(parent):
+        page = kim.get(server.url + "/_admin/repo_groups/top/sub/edit")
+        assert page.status_code == 200
+        return kim.post(server.url + "/_admin/repo_groups/top/sub",
+                        data={"_session_csrf_secret_token": csrf_token(page.text),
+                              "group_name": "sub", "group_description": "",
+                              "parent_group_id": parent}, allow_redirects=False)
+
+    r = move("-1")
+    assert r.status_code == 200 and 'data-error="parent_group_id"' in r.text
+    assert "Only administrators may move repository groups to the top level" in r.text
+    r = move(str(group_id(server, "other")))
+    assert r.status_code == 200 and 'data-error="parent_group_id"' in r.text
+    assert "You may not move repository groups into that group" in r.text
+    assert group_id(server, "top/sub") and group_id(server, "sub") is None
+
+
 def test_delete_group(server):
     make_repo(server, "full/r")
     s = admin(server)

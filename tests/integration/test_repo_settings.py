@@ -1,10 +1,12 @@
 """A repository's settings tab: rename, move into a group, private toggle, owner, bad input;
 the advanced tab's "fork of"."""
+import re
 from pathlib import Path
 
 import requests
 
-from conftest import ADMIN_PASSWORD, csrf_token, grant, login, make_repo, make_user
+from conftest import (ADMIN_PASSWORD, csrf_token, grant, login, make_repo, make_user,
+                      make_user_group)
 
 
 def repo_root(srv):
@@ -197,3 +199,25 @@ def test_fork_of(server):
                allow_redirects=False)
     assert r.status_code == 303
     assert row(server, "proj")[5] is None
+
+
+def test_fork_choices_are_the_readable_repositories(server):
+    """The other repositories the user may read (public ones, own, by group grant), by name."""
+    make_user(server, "ann")
+    make_user_group(server, "readers", members=("ann",))
+    make_repo(server, "proj", owner="ann")
+    make_repo(server, "upstream")
+    make_repo(server, "Zeta")
+    make_repo(server, "g/inner")
+    make_repo(server, "secret", private=True)
+    make_repo(server, "shared", private=True)
+    make_repo(server, "mine", private=True, owner="ann")
+    grant(server, "repo", "shared", "group", "readers", "repository.read")
+    ann = login(server.url, "ann", "secret-pass-1")
+    page = ann.get(server.url + "/proj/settings/advanced")
+    assert page.status_code == 200
+    names = [n for n in re.findall(r'<option value="([^"]+)"', page.text) if n != "-1"]
+    assert names == ["Zeta", "g/inner", "mine", "shared", "upstream"]
+    page = admin(server).get(server.url + "/proj/settings/advanced")
+    names = [n for n in re.findall(r'<option value="([^"]+)"', page.text) if n != "-1"]
+    assert names == ["Zeta", "g/inner", "mine", "secret", "shared", "upstream"]

@@ -12,12 +12,6 @@
 namespace kallithea::service {
 namespace {
 
-Status refuse(std::string* failed_field, std::string_view field, std::string message) {
-    if (failed_field)
-        *failed_field = std::string(field);
-    return fail(Errc::invalid_argument, std::move(message));
-}
-
 Result<std::vector<ObjectRef>> to_refs(Result<std::vector<store::UserObjectRef>> rows) {
     RETURN_IF_ERROR(rows);
     std::vector<ObjectRef> out;
@@ -28,8 +22,7 @@ Result<std::vector<ObjectRef>> to_refs(Result<std::vector<store::UserObjectRef>>
 
 }  // namespace
 
-Status update_my_profile(App& app, const AuthUser& me, const MyProfileChange& change,
-                         std::string* failed_field) {
+Status update_my_profile(App& app, const AuthUser& me, const MyProfileChange& change) {
     if (!me.authenticated())
         return fail(Errc::unauthorized, "Log in first");
     auto account = get_user(app, *me.user_id);
@@ -41,12 +34,11 @@ Status update_my_profile(App& app, const AuthUser& me, const MyProfileChange& ch
     profile.email = change.email;
     profile.active = account->active;
     profile.admin = account->admin;
-    return update_user(app, me, *me.user_id, profile, failed_field);
+    return update_user(app, me, *me.user_id, profile);
 }
 
 Status change_my_password(App& app, const Session& session, std::string_view current_password,
-                          std::string_view new_password, std::string_view confirmation,
-                          std::string* failed_field) {
+                          std::string_view new_password, std::string_view confirmation) {
     const AuthUser& me = session.user;
     if (!me.authenticated())
         return fail(Errc::unauthorized, "Log in first");
@@ -60,17 +52,16 @@ Status change_my_password(App& app, const Session& session, std::string_view cur
     UserAccount account;
     account.extern_type = (*row)->extern_type.value_or("internal");
     if (managed_fields(account).password)
-        return refuse(failed_field, "new_password",
-                      "Your password is managed by your authentication plugin");
+        return fail_field(Errc::invalid_argument, "new_password",
+                          "Your password is managed by your authentication plugin");
     if (!auth::verify_password(current_password, (*row)->password))
-        return refuse(failed_field, "current_password", "The current password is wrong");
-    if (auto st = validate_password(new_password); !st) {
-        if (failed_field)
-            *failed_field = "new_password";
-        return st;
-    }
+        return fail_field(Errc::invalid_argument, "current_password",
+                          "The current password is wrong");
+    if (auto st = validate_password(new_password); !st)
+        return fail_field("new_password", std::move(st.error()));
     if (new_password != confirmation)
-        return refuse(failed_field, "password_confirmation", "Passwords do not match");
+        return fail_field(Errc::invalid_argument, "password_confirmation",
+                          "Passwords do not match");
     auto hash = auth::hash_password(new_password);
     RETURN_IF_ERROR(hash);
     auto tx = db::Transaction::begin(*conn);

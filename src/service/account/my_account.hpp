@@ -22,16 +22,14 @@ struct MyProfileChange {
 };
 
 // Saves names and email (fields the auth plugin manages keep their values). Errors as
-// update_user(): invalid_argument / conflict with `failed_field`, not_found.
-Status update_my_profile(App& app, const AuthUser& me, const MyProfileChange& change,
-                         std::string* failed_field = nullptr);
+// update_user(): invalid_argument / conflict with Error::field, not_found.
+Status update_my_profile(App& app, const AuthUser& me, const MyProfileChange& change);
 
 // Checks the current password, then stores the new one and ends the user's other sessions
-// (keeping `session`). invalid_argument with `failed_field` "current_password" (wrong),
+// (keeping `session`). invalid_argument with Error::field "current_password" (wrong),
 // "new_password" (too short, or managed by the auth plugin) or "password_confirmation".
 Status change_my_password(App& app, const Session& session, std::string_view current_password,
-                          std::string_view new_password, std::string_view confirmation,
-                          std::string* failed_field = nullptr);
+                          std::string_view new_password, std::string_view confirmation);
 
 // Repositories the user owns / follows, by name.
 Result<std::vector<ObjectRef>> my_repositories(App& app, const AuthUser& me);

@@ -112,8 +112,7 @@ Result<std::string> registration_mode(App& app) {
     return mode;
 }
 
-Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
-                                 std::string* failed_field) {
+Result<Registered> register_user(App& app, NewAccount account, bool by_admin) {
     auto mode = registration_mode(app);
     RETURN_IF_ERROR(mode);
     if (*mode == "hg.register.none" && !by_admin)
@@ -121,12 +120,9 @@ Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
     account.active = *mode == "hg.register.auto_activate";
     account.admin = false;
     account.extern_type = "internal";
-    std::string field;
-    auto id = create_user(app, account, &field);
-    if (!id && id.error().code == Errc::conflict && field == "email" && !by_admin)
+    auto id = create_user(app, account);
+    if (!id && id.error().code == Errc::conflict && id.error().field == "email" && !by_admin)
         return email_in_use(app, account);
-    if (failed_field)
-        *failed_field = field;
     RETURN_IF_ERROR(id);
     log::info("registered new user {} (id {}, {})", account.username, *id,
               account.active ? "active" : "awaiting activation");
@@ -224,15 +220,9 @@ Result<int64_t> check_password_reset(App& app, std::string_view email, std::stri
 }
 
 Status complete_password_reset(App& app, std::string_view email, std::string_view timestamp,
-                               std::string_view token, std::string_view new_password,
-                               bool* bad_password) {
-    if (bad_password)
-        *bad_password = false;
-    if (auto st = validate_password(new_password); !st) {
-        if (bad_password)
-            *bad_password = true;
-        return st;
-    }
+                               std::string_view token, std::string_view new_password) {
+    if (auto st = validate_password(new_password); !st)
+        return fail_field("password", std::move(st.error()));
     auto hash = auth::hash_password(new_password);
     RETURN_IF_ERROR(hash);
     auto conn = app.pool().acquire();

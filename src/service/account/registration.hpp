@@ -26,13 +26,12 @@ struct Registered {
     bool email_in_use = false;
 };
 
-// Creates the account (validation as service::create_user, `failed_field` likewise), active
+// Creates the account (validation as service::create_user, Error::field likewise), active
 // when registration is auto_activate, and queues a mail to the administrators (with a link to the
 // account's page; not sent, and logged, while canonical_url is not set). Errc::forbidden when
 // registration is disabled (unless `by_admin`). A taken user name is an error (names are
 // public); a taken email is not (see Registered::email_in_use).
-Result<Registered> register_user(App& app, NewAccount account, bool by_admin,
-                                 std::string* failed_field = nullptr);
+Result<Registered> register_user(App& app, NewAccount account, bool by_admin);
 
 // Token validity (Kallithea's password_reset_token_lifetime).
 inline constexpr int64_t kResetTokenLifetime = 24 * 3600;
@@ -60,10 +59,9 @@ Result<int64_t> check_password_reset(App& app, std::string_view email, std::stri
                                      std::string_view token);
 
 // Checks the token again, validates the password (Errc::invalid_argument, message for the form;
-// `bad_password` tells the two apart), sets it and ends all the user's sessions, in one
-// transaction.
+// Error::field is "password" for a bad password, empty for a bad link), sets it and ends all the
+// user's sessions, in one transaction.
 Status complete_password_reset(App& app, std::string_view email, std::string_view timestamp,
-                               std::string_view token, std::string_view new_password,
-                               bool* bad_password = nullptr);
+                               std::string_view token, std::string_view new_password);
 
 }  // namespace kallithea::service

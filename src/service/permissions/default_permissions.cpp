@@ -135,15 +135,12 @@ Result<DefaultPermissions> load_default_permissions(App& app) {
 }
 
 Status save_default_permissions(App& app, const DefaultPermissions& values,
-                                const ApplyToExisting& apply, std::string* failed_field) {
+                                const ApplyToExisting& apply) {
     for (const auto& [field, member] : grant_fields()) {
         const auto& allowed = default_permission_choices(field);
-        if (std::find(allowed.begin(), allowed.end(), values.*member) == allowed.end()) {
-            if (failed_field)
-                *failed_field = field;
-            return fail(Errc::invalid_argument,
-                        fmt::format("'{}' is not a valid choice", values.*member));
-        }
+        if (std::find(allowed.begin(), allowed.end(), values.*member) == allowed.end())
+            return fail_field(Errc::invalid_argument, std::string(field),
+                              fmt::format("'{}' is not a valid choice", values.*member));
     }
     return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
         store::DefaultPermissionRows rows(conn);

@@ -38,12 +38,12 @@ struct ApplyToExisting {
     bool user_groups = false;
 };
 
-// Validates every value (Errc::invalid_argument naming the field in `failed_field`: one of
+// Validates every value (Errc::invalid_argument naming the field in Error::field: one of
 // "repository", "repo_group", "user_group", "registration", "extern_activate",
 // "create_repository", "create_user_group", "fork"), then writes everything in one transaction
 // and drops the app's caches.
 Status save_default_permissions(App& app, const DefaultPermissions& values,
-                                const ApplyToExisting& apply, std::string* failed_field = nullptr);
+                                const ApplyToExisting& apply);
 
 // The `default` user's effective global permission names (sorted).
 Result<std::vector<std::string>> default_user_global_permissions(App& app);

@@ -23,13 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-tl::unexpected<Error> field_error(std::string* failed_field, const char* field, Errc code,
-                                  std::string message) {
-    if (failed_field)
-        *failed_field = field;
-    return fail(code, std::move(message));
-}
-
 bool inside(std::string_view name, std::string_view root) {
     return name == root ||
            (name.size() > root.size() && name.starts_with(root) && name[root.size()] == '/');
@@ -38,45 +31,69 @@ bool inside(std::string_view name, std::string_view root) {
 // Checks one name segment and the full path it makes; free of repositories and other groups
 // (case-insensitively), and of directories on disk.
 Status check_group_name(db::Connection& conn, const fs::path& root, std::string_view segment,
-                        const std::string& full, std::optional<int64_t> self,
-                        std::string* failed_field) {
+                        const std::string& full, std::optional<int64_t> self) {
     if (segment.find('/') != std::string_view::npos)
-        return field_error(failed_field, "group_name", Errc::invalid_argument,
-                           "The name may not contain '/'; choose a parent group instead");
-    if (auto st = check_repo_path(full, "Repository group"); !st) {
-        if (failed_field)
-            *failed_field = "group_name";
-        return st;
-    }
+        return fail_field(Errc::invalid_argument, "group_name",
+                          "The name may not contain '/'; choose a parent group instead");
+    if (auto st = check_repo_path(full, "Repository group"); !st)
+        return fail_field("group_name", std::move(st.error()));
     auto repo = store::Repositories(conn).by_name_ci(full);
     RETURN_IF_ERROR(repo);
     if (*repo)
-        return field_error(
-            failed_field, "group_name", Errc::conflict,
+        return fail_field(
+            Errc::conflict, "group_name",
             fmt::format("Repository with name \"{}\" already exists", (*repo)->repo_name));
     auto group = store::RepoGroups(conn).by_name_ci(full);
     RETURN_IF_ERROR(group);
     if (*group && (*group)->group_id != self.value_or(-1))
-        return field_error(
-            failed_field, "group_name", Errc::conflict,
+        return fail_field(
+            Errc::conflict, "group_name",
             fmt::format("Repository group with name \"{}\" already exists", (*group)->group_name));
     std::error_code ec;
     if (!*group && fs::exists(fs::symlink_status(root / full, ec)))
-        return field_error(failed_field, "group_name", Errc::conflict,
-                           fmt::format("A directory named {} already exists in the repository "
-                                       "root",
-                                       full));
+        return fail_field(Errc::conflict, "group_name",
+                          fmt::format("A directory named {} already exists in the repository "
+                                      "root",
+                                      full));
     return ok();
 }
 
-// The parent's full name ("" for the top level); invalid_argument for an unknown parent.
+// Where a group is being put: a new group, or an existing one moved.
+enum class Placement { create, move };
+
+// Checks that the actor may put a group inside `parent_id` (group.admin there) or, for nullopt, at
+// the top level (administrators only); invalid_argument on "parent_group_id", worded for
+// `placement`, otherwise.
+Status check_parent_allowed(App& app, const AuthUser& actor, std::optional<int64_t> parent_id,
+                            Placement placement) {
+    const bool create = placement == Placement::create;
+    if (parent_id) {
+        auto level = repo_group_level(app, actor, *parent_id);
+        RETURN_IF_ERROR(level);
+        if (*level != perm::Level::admin)
+            return fail_field(Errc::invalid_argument, "parent_group_id",
+                              create ? "You may not create repository groups in that group"
+                                     : "You may not move repository groups into that group");
+    } else if (!actor.admin) {
+        return fail_field(Errc::invalid_argument, "parent_group_id",
+                          create ? "Only administrators may create top-level repository groups"
+                                 : "Only administrators may move repository groups to the top "
+                                   "level");
+    }
+    return ok();
+}
+
+// The parent's full name ("" for the top level); invalid_argument for an unknown parent (errors
+// are on "parent_group_id").
 Result<std::string> parent_name(db::Connection& conn, std::optional<int64_t> parent_id) {
     if (!parent_id)
         return std::string();
     auto parent = store::RepoGroups(conn).by_id(*parent_id);
-    RETURN_IF_ERROR(parent);
+    if (!parent)
+        return fail_field("parent_group_id", std::move(parent.error()));
     if (!*parent)
-        return fail(Errc::invalid_argument, "The parent group does not exist");
+        return fail_field(Errc::invalid_argument, "parent_group_id",
+                          "The parent group does not exist");
     return (*parent)->group_name;
 }
 
@@ -94,6 +111,46 @@ Status copy_parent_grants(db::Connection& conn, int64_t parent_id, int64_t group
                                  row.grantee_id, row.permission);
             !st)
             return st;
+    return ok();
+}
+
+// Writes a new group's row and grants: the `default` user's (the default group permission), the
+// parent's with copy_permissions, and group.admin for a non-admin creator. Returns its id.
+Result<int64_t> write_new_group(db::Connection& conn, const AuthUser& actor,
+                                const NewRepoGroupRequest& request, const std::string& full) {
+    auto defaults = detail::load_default_grants(conn);
+    RETURN_IF_ERROR(defaults);
+    auto id = store::RepoGroups(conn).create(
+        {full, request.parent_id, request.description, actor.user_id.value_or(0)});
+    RETURN_IF_ERROR(id);
+    store::Grants grants(conn);
+    RETURN_IF_ERROR(grants.set(store::GrantObject::repo_group, *id, store::Grantee::user,
+                               defaults->user_id, defaults->group_perm));
+    if (request.copy_permissions && request.parent_id)
+        RETURN_IF_ERROR(copy_parent_grants(conn, *request.parent_id, *id));
+    if (!actor.admin)
+        RETURN_IF_ERROR(grants.set(store::GrantObject::repo_group, *id, store::Grantee::user,
+                                   *actor.user_id, "group.admin"));
+    return id;
+}
+
+// Renames the groups and repositories below `old_name` to lie below `full` (the group
+// `group_id` itself is renamed already).
+Status rename_subtree(store::RepoGroups& groups, int64_t group_id, const std::string& old_name,
+                      const std::string& full) {
+    const auto renamed = [&](const std::string& name) {
+        return full + name.substr(old_name.size());
+    };
+    auto all = groups.all();
+    RETURN_IF_ERROR(all);
+    for (const auto& g : *all)
+        if (g.group_id != group_id && inside(g.group_name, old_name))
+            RETURN_IF_ERROR(groups.set_name(g.group_id, renamed(g.group_name)));
+    auto repos = groups.repository_places();
+    RETURN_IF_ERROR(repos);
+    for (const auto& r : *repos)
+        if (inside(r.repo_name, old_name))
+            RETURN_IF_ERROR(groups.set_repository_name(r.repo_id, renamed(r.repo_name)));
     return ok();
 }
 
@@ -170,20 +227,10 @@ Result<RepoGroupForm> repo_group_form(App& app, const AuthUser& actor,
 }
 
 Result<RepoGroupRef> create_repo_group(App& app, const AuthUser& actor,
-                                       const NewRepoGroupRequest& request,
-                                       std::string* failed_field) {
+                                       const NewRepoGroupRequest& request) {
     if (!actor.authenticated())
         return fail(Errc::forbidden, "You need to log in to create repository groups");
-    if (request.parent_id) {
-        auto level = repo_group_level(app, actor, *request.parent_id);
-        RETURN_IF_ERROR(level);
-        if (*level != perm::Level::admin)
-            return field_error(failed_field, "parent_group_id", Errc::invalid_argument,
-                               "You may not create repository groups in that group");
-    } else if (!actor.admin) {
-        return field_error(failed_field, "parent_group_id", Errc::invalid_argument,
-                           "Only administrators may create top-level repository groups");
-    }
+    RETURN_IF_ERROR(check_parent_allowed(app, actor, request.parent_id, Placement::create));
     auto root_text = repository_root(app);
     RETURN_IF_ERROR(root_text);
     const fs::path root = *root_text;
@@ -193,31 +240,11 @@ Result<RepoGroupRef> create_repo_group(App& app, const AuthUser& actor,
     auto tx = db::Transaction::begin(*conn);
     RETURN_IF_ERROR(tx);
     auto parent = parent_name(*conn, request.parent_id);
-    if (!parent)
-        return field_error(failed_field, "parent_group_id", parent.error().code,
-                           parent.error().message);
+    RETURN_IF_ERROR(parent);
     const std::string full = join(*parent, request.name);
-    if (auto st = check_group_name(*conn, root, request.name, full, std::nullopt, failed_field);
-        !st)
-        return fail(std::move(st.error()));
-    auto defaults = detail::load_default_grants(*conn);
-    RETURN_IF_ERROR(defaults);
-    auto id = store::RepoGroups(*conn).create(
-        {full, request.parent_id, request.description, actor.user_id.value_or(0)});
+    RETURN_IF_ERROR(check_group_name(*conn, root, request.name, full, std::nullopt));
+    auto id = write_new_group(*conn, actor, request, full);
     RETURN_IF_ERROR(id);
-    store::Grants grants(*conn);
-    if (auto st = grants.set(store::GrantObject::repo_group, *id, store::Grantee::user,
-                             defaults->user_id, defaults->group_perm);
-        !st)
-        return fail(std::move(st.error()));
-    if (request.copy_permissions && request.parent_id)
-        if (auto st = copy_parent_grants(*conn, *request.parent_id, *id); !st)
-            return fail(std::move(st.error()));
-    if (!actor.admin)
-        if (auto st = grants.set(store::GrantObject::repo_group, *id, store::Grantee::user,
-                                 *actor.user_id, "group.admin");
-            !st)
-            return fail(std::move(st.error()));
 
     std::error_code ec;
     const fs::path dir = root / full;
@@ -249,7 +276,7 @@ Result<RepoGroupSettings> repo_group_settings(App& app, std::string_view group_n
 }
 
 Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t group_id,
-                                      const RepoGroupChange& change, std::string* failed_field) {
+                                      const RepoGroupChange& change) {
     auto root_text = repository_root(app);
     RETURN_IF_ERROR(root_text);
     const fs::path root = *root_text;
@@ -259,18 +286,8 @@ Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t g
     auto& current = *found;
     if (!current)
         return fail(Errc::not_found, "Repository group not found");
-    if (change.parent_id != current->parent_id) {
-        if (change.parent_id) {
-            auto level = repo_group_level(app, actor, *change.parent_id);
-            RETURN_IF_ERROR(level);
-            if (*level != perm::Level::admin)
-                return field_error(failed_field, "parent_group_id", Errc::invalid_argument,
-                                   "You may not move repository groups into that group");
-        } else if (!actor.admin) {
-            return field_error(failed_field, "parent_group_id", Errc::invalid_argument,
-                               "Only administrators may create top-level repository groups");
-        }
-    }
+    if (change.parent_id != current->parent_id)
+        RETURN_IF_ERROR(check_parent_allowed(app, actor, change.parent_id, Placement::move));
 
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
@@ -278,45 +295,24 @@ Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t g
     RETURN_IF_ERROR(tx);
     store::RepoGroups groups(*conn);
     auto parent = parent_name(*conn, change.parent_id);
-    if (!parent)
-        return field_error(failed_field, "parent_group_id", parent.error().code,
-                           parent.error().message);
+    RETURN_IF_ERROR(parent);
     const std::string old_name = current->group_name;
     const std::string full = join(*parent, change.name);
     if (!parent->empty() && inside(*parent, old_name))
-        return field_error(failed_field, "parent_group_id", Errc::invalid_argument,
-                           "A repository group cannot be moved into itself");
-    if (auto st = check_group_name(*conn, root, change.name, full, group_id, failed_field); !st)
-        return fail(std::move(st.error()));
-    if (auto st = groups.update(group_id, full, change.parent_id, change.description); !st)
-        return fail(std::move(st.error()));
+        return fail_field(Errc::invalid_argument, "parent_group_id",
+                          "A repository group cannot be moved into itself");
+    RETURN_IF_ERROR(check_group_name(*conn, root, change.name, full, group_id));
+    RETURN_IF_ERROR(groups.update(group_id, full, change.parent_id, change.description));
     const bool moved = full != old_name;
-    if (moved) {
-        const auto renamed = [&](const std::string& name) {
-            return full + name.substr(old_name.size());
-        };
-        auto all = groups.all();
-        RETURN_IF_ERROR(all);
-        for (const auto& g : *all)
-            if (g.group_id != group_id && inside(g.group_name, old_name))
-                if (auto st = groups.set_name(g.group_id, renamed(g.group_name)); !st)
-                    return fail(std::move(st.error()));
-        auto repos = groups.repository_places();
-        RETURN_IF_ERROR(repos);
-        for (const auto& r : *repos)
-            if (inside(r.repo_name, old_name))
-                if (auto st = groups.set_repository_name(r.repo_id, renamed(r.repo_name)); !st)
-                    return fail(std::move(st.error()));
-    }
+    if (moved)
+        RETURN_IF_ERROR(rename_subtree(groups, group_id, old_name, full));
     std::error_code ec;
     const fs::path from = root / old_name, to = root / full;
     const bool move_dir = moved && fs::exists(fs::symlink_status(from, ec));
     if (moved && !move_dir)
         fs::create_directories(to, ec);
-    if (auto st = commit_with_move(*tx, move_dir, from, to,
-                                   "The repository group directory could not be moved");
-        !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(commit_with_move(*tx, move_dir, from, to,
+                                     "The repository group directory could not be moved"));
     if (moved)
         log::info("repository group {} renamed to {} by {}", old_name, full, actor.username);
     return full;

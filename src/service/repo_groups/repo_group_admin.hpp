@@ -54,11 +54,10 @@ struct RepoGroupRef {
 
 // Creates the group row and directory; writes the `default` user's row (the default group
 // permission), the parent's grants with copy_permissions, and group.admin for a non-admin
-// creator. Errors: invalid_argument / conflict with failed_field ("group_name",
+// creator. Errors: invalid_argument / conflict with Error::field ("group_name",
 // "parent_group_id"), io, database.
 Result<RepoGroupRef> create_repo_group(App& app, const AuthUser& actor,
-                                       const NewRepoGroupRequest& request,
-                                       std::string* failed_field = nullptr);
+                                       const NewRepoGroupRequest& request);
 
 struct RepoGroupSettings {
     int64_t group_id = 0;
@@ -79,8 +78,7 @@ struct RepoGroupChange {
 // the directory) and sets its description, in one transaction. Moving needs group.admin on the
 // new parent (top level: admin). Returns the new full name. Errors as create_repo_group.
 Result<std::string> update_repo_group(App& app, const AuthUser& actor, int64_t group_id,
-                                      const RepoGroupChange& change,
-                                      std::string* failed_field = nullptr);
+                                      const RepoGroupChange& change);
 
 // Deletes an empty group: its rows go, its directory is renamed to
 // rm__YYYYmmdd_HHMMSS_ffffff_GROUP_<name> in the repository root. Errc::conflict

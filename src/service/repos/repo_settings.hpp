@@ -50,12 +50,11 @@ struct RepoSettingsChange {
 // target group (top level: hg.create.repository), or admin; the target group must exist.
 // Turning private sets the `default` user's row to repository.none, turning public to the
 // default repository permission. Returns the (new) full name. Errors: invalid_argument /
-// conflict with `failed_field` ("repo_name", "repo_group", "repo_landing_rev", "owner"),
+// conflict with Error::field ("repo_name", "repo_group", "repo_landing_rev", "owner"),
 // forbidden, not_found, io, database.
 Result<std::string> update_repo_settings(App& app, const AuthUser& actor, std::string_view name,
                                          const RepoSettingsChange& change,
-                                         std::string_view client_ip,
-                                         std::string* failed_field = nullptr);
+                                         std::string_view client_ip);
 
 // Marks the repository as a fork of `fork_of` (a repository the actor can read, not itself, of
 // the same type), or detaches it (nullopt / empty). invalid_argument for a bad target.

@@ -25,43 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A failure tied to one form field.
-struct FieldError {
-    std::string field;
-    Error error;
-};
-
-template <class T>
-using Checked = tl::expected<T, FieldError>;
-
-tl::unexpected<FieldError> field_fail(std::string field, Errc code, std::string message) {
-    return tl::unexpected<FieldError>(FieldError{std::move(field), Error{code, message, {}}});
-}
-tl::unexpected<FieldError> field_fail(std::string field, Error error) {
-    return tl::unexpected<FieldError>(FieldError{std::move(field), std::move(error)});
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
     return out;
-}
-
-Status check_landing_rev(std::string_view rev) {
-    const auto colon = rev.find(':');
-    const std::string_view kind = rev.substr(0, colon);
-    const bool kind_ok = kind == "rev" || kind == "branch" || kind == "tag" || kind == "book";
-    bool name_ok = colon != std::string_view::npos && colon + 1 < rev.size() && rev.size() <= 255;
-    for (unsigned char c : rev)
-        name_ok = name_ok && c >= 0x20 && c != 0x7f;
-    if (!kind_ok || !name_ok)
-        return fail(Errc::invalid_argument,
-                    fmt::format("Invalid landing revision \"{}\" (expected e.g. rev:tip or "
-                                "branch:master)",
-                                rev));
-    return ok();
 }
 
 Result<std::string> resolve_type(const std::optional<std::string>& asked,
@@ -111,18 +80,18 @@ Status check_name_free(db::Connection& conn, const std::string& full, const fs::
 }
 
 // The actor, or (admins only) the named active user.
-Checked<detail::UserRef> resolve_owner(db::Connection& conn, const AuthUser& actor,
-                                       const std::optional<std::string>& name) {
+Result<detail::UserRef> resolve_owner(db::Connection& conn, const AuthUser& actor,
+                                      const std::optional<std::string>& name) {
     if (!name || name->empty() || lower(*name) == lower(actor.username))
         return detail::UserRef{actor.user_id.value_or(0), actor.username};
     auto user = store::Users(conn).by_username(*name);
     if (!user)
-        return field_fail("", std::move(user.error()));
+        return fail(std::move(user.error()));
     if (!*user || !(*user)->active || (*user)->username == "default")
-        return field_fail("owner", Errc::invalid_argument,
+        return fail_field(Errc::invalid_argument, "owner",
                           fmt::format("Username {} is not valid", *name));
     if (!actor.admin)
-        return field_fail("owner", Errc::forbidden,
+        return fail_field(Errc::forbidden, "owner",
                           "Only administrators can create repositories for other users");
     return detail::UserRef{(*user)->user_id, (*user)->username};
 }
@@ -136,38 +105,38 @@ struct Plan {
 };
 
 // Everything about the request that can be judged before writing: names, type, owner, rights.
-Checked<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const NewRepo& repo,
-                            const fs::path& root) {
+Result<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const NewRepo& repo,
+                           const fs::path& root) {
     auto defaults = detail::load_repo_defaults(conn);
     auto grants = detail::load_default_grants(conn);
     if (!defaults || !grants)
-        return field_fail("", !defaults ? defaults.error() : grants.error());
+        return fail(!defaults ? defaults.error() : grants.error());
     Plan plan;
     plan.full = repo.name;
     if (repo.group_id) {
         auto group = store::RepoGroups(conn).by_id(*repo.group_id);
         if (!group)
-            return field_fail("", std::move(group.error()));
+            return fail(std::move(group.error()));
         if (!*group)
-            return field_fail("repo_group", Errc::invalid_argument,
+            return fail_field(Errc::invalid_argument, "repo_group",
                               "The repository group does not exist");
         plan.full = (*group)->group_name + "/" + repo.name;
     }
     if (auto st = check_repo_path(plan.full); !st)
-        return field_fail("repo_name", std::move(st.error()));
+        return fail_field("repo_name", std::move(st.error()));
     auto type = resolve_type(repo.type, *defaults);
     if (!type)
-        return field_fail("repo_type", std::move(type.error()));
+        return fail_field("repo_type", std::move(type.error()));
     const std::string landing = repo.landing_rev.value_or("rev:tip");
     if (auto st = check_landing_rev(landing); !st)
-        return field_fail("repo_landing_rev", std::move(st.error()));
+        return fail_field("repo_landing_rev", std::move(st.error()));
 
     auto owner = resolve_owner(conn, actor, repo.owner);
     if (!owner)
-        return tl::unexpected<FieldError>(std::move(owner.error()));
+        return fail(std::move(owner.error()));
     plan.owner_username = owner->username;
     if (auto st = check_name_free(conn, plan.full, root); !st)
-        return field_fail("repo_name", std::move(st.error()));
+        return fail_field("repo_name", std::move(st.error()));
 
     store::NewRepoRow& row = plan.row;
     row.repo_name = plan.full;
@@ -184,31 +153,31 @@ Checked<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const N
 }
 
 // Writes the rows, then makes the directories (recorded in `undo`) and the repository.
-Checked<CreatedRepo> write_creation(db::Connection& conn, Plan plan, const fs::path& root,
-                                    std::string_view client_ip, detail::DiskUndo& undo) {
+Result<CreatedRepo> write_creation(db::Connection& conn, Plan plan, const fs::path& root,
+                                   std::string_view client_ip, detail::DiskUndo& undo) {
     auto grants = detail::load_default_grants(conn);
     if (!grants)
-        return field_fail("", std::move(grants.error()));
+        return fail(std::move(grants.error()));
     auto parent =
         detail::ensure_parent_groups(conn, plan.full, plan.row.owner_id, *grants, nullptr);
     if (!parent)
-        return field_fail("repo_name", std::move(parent.error()));
+        return fail_field("repo_name", std::move(parent.error()));
     plan.row.group_id = *parent;
     detail::RepoRowsSpec spec{plan.row, plan.owner_username, std::string(client_ip), true,
                               plan.copy_group ? *parent : std::nullopt};
     auto repo_id = detail::insert_repository_rows(conn, spec, *grants);
     if (!repo_id)
-        return field_fail("repo_name", std::move(repo_id.error()));
+        return fail_field("repo_name", std::move(repo_id.error()));
 
     std::vector<fs::path> dirs;
     for (const auto& group : parent_groups(plan.full))
         dirs.push_back(root / group);
     const fs::path path = root / plan.full;
     if (auto st = undo.make_dirs(dirs); !st)
-        return field_fail("", std::move(st.error()));
+        return fail(std::move(st.error()));
     undo.add_repository(path);
     if (auto st = detail::init_repository(plan.row.repo_type, path); !st)
-        return field_fail("", std::move(st.error()));
+        return fail(std::move(st.error()));
     return CreatedRepo{*repo_id, plan.full, path.string()};
 }
 
@@ -233,8 +202,8 @@ Result<std::string> move_aside(const fs::path& path, const std::string& name) {
 // Who may create what where (Kallithea): admins anywhere (missing groups are created);
 // others at the top level with hg.create.repository, inside an existing group with group.write
 // on it.
-Checked<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser& actor,
-                                  const NewRepo& repo) {
+Result<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser& actor,
+                                 const NewRepo& repo) {
     if (actor.admin)
         return true;
     store::RepoGroups groups(conn);
@@ -242,9 +211,9 @@ Checked<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser
     if (repo.group_id) {
         auto group = groups.by_id(*repo.group_id);
         if (!group)
-            return field_fail("", std::move(group.error()));
+            return fail(std::move(group.error()));
         if (!*group)
-            return field_fail("repo_group", Errc::invalid_argument,
+            return fail_field(Errc::invalid_argument, "repo_group",
                               "The repository group does not exist");
         full = (*group)->group_name + "/" + repo.name;
     }
@@ -252,42 +221,52 @@ Checked<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser
     if (slash == std::string::npos) {
         auto allowed = has_global_permission(app, actor, "hg.create.repository");
         if (!allowed)
-            return field_fail("", std::move(allowed.error()));
+            return fail(std::move(allowed.error()));
         if (!*allowed)
-            return field_fail("", Errc::forbidden, "You may not create top-level repositories");
+            return fail(Errc::forbidden, "You may not create top-level repositories");
         return true;
     }
     const std::string parent = full.substr(0, slash);
     auto group = groups.by_name(parent);
     if (!group)
-        return field_fail("", std::move(group.error()));
+        return fail(std::move(group.error()));
     if (!*group)
-        return field_fail("repo_group", Errc::forbidden,
+        return fail_field(Errc::forbidden, "repo_group",
                           fmt::format("The repository group {} does not exist", parent));
     auto level = repo_group_level(app, actor, (*group)->group_id);
     if (!level)
-        return field_fail("", std::move(level.error()));
+        return fail(std::move(level.error()));
     if (!perm::at_least(*level, perm::Level::write))
-        return field_fail("repo_group", Errc::forbidden,
+        return fail_field(Errc::forbidden, "repo_group",
                           fmt::format("You may not create repositories in {}", parent));
     return true;
 }
 
 }  // namespace
 
+Status check_landing_rev(std::string_view rev) {
+    const auto colon = rev.find(':');
+    const std::string_view kind = rev.substr(0, colon);
+    const bool kind_ok = kind == "rev" || kind == "branch" || kind == "tag" || kind == "book";
+    bool name_ok = colon != std::string_view::npos && colon + 1 < rev.size() && rev.size() <= 255;
+    for (unsigned char c : rev)
+        name_ok = name_ok && c >= 0x20 && c != 0x7f;
+    if (!kind_ok || !name_ok)
+        return fail(Errc::invalid_argument,
+                    fmt::format("Invalid landing revision \"{}\" (expected e.g. rev:tip or "
+                                "branch:master)",
+                                rev));
+    return ok();
+}
+
 Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const NewRepo& repo,
-                                      std::string_view client_ip, std::string* failed_field) {
-    auto failed = [&](FieldError e) {
-        if (failed_field)
-            *failed_field = e.field;
-        return fail(std::move(e.error));
-    };
+                                      std::string_view client_ip) {
     if (!actor.authenticated())
         return fail(Errc::forbidden, "You need to log in to create repositories");
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
     if (auto st = check_create_rights(app, *conn, actor, repo); !st)
-        return failed(std::move(st.error()));
+        return fail(std::move(st.error()));
     auto root = store::Ui(*conn).repo_root();
     RETURN_IF_ERROR(root);
     // The write transaction also serializes concurrent creations (SQLite: BEGIN IMMEDIATE).
@@ -295,12 +274,12 @@ Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const New
     RETURN_IF_ERROR(tx);
     auto plan = plan_creation(*conn, actor, repo, *root);
     if (!plan)
-        return failed(std::move(plan.error()));
+        return fail(std::move(plan.error()));
     // Directories made are removed again unless the commit succeeds.
     detail::DiskUndo undo;
     auto created = write_creation(*conn, std::move(*plan), *root, client_ip, undo);
     if (!created)
-        return failed(std::move(created.error()));
+        return fail(std::move(created.error()));
     if (auto st = tx->commit(); !st)
         return fail(std::move(st.error()));
     undo.keep();

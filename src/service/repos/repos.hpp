@@ -32,6 +32,10 @@ struct CreatedRepo {
     std::string path;  // directory on disk
 };
 
+// Checks a landing revision "kind:name" (kind rev, branch, tag or book; a name of printable
+// characters, 255 at most in all). Errc::invalid_argument with a message for the form otherwise.
+Status check_landing_rev(std::string_view rev);
+
 // Creates a repository: checks the name (service/repos/repo_names.hpp) and that neither a
 // repository nor a group of that path exists (case-insensitively; also "x" vs "x.git"), checks the
 // actor may create there (admins anywhere; others top-level only, with hg.create.repository),
@@ -39,12 +43,11 @@ struct CreatedRepo {
 // `default` user's grant, the owner following it, journal `started_following_repo` +
 // `user_created_repo`) in one transaction. On any failure nothing is left behind, on disk or in the
 // database. Errors: invalid_argument (bad name, type, landing revision, unknown group/owner),
-// conflict (name taken, directory exists), forbidden, unavailable (Mercurial), io, database. When
-// `failed_field` is given it receives the form field at fault ("repo_name", "repo_group",
-// "repo_type", "repo_landing_rev", "owner") for invalid_argument/conflict errors.
+// conflict (name taken, directory exists), forbidden, unavailable (Mercurial), io, database.
+// Error::field names the form field at fault ("repo_name", "repo_group", "repo_type",
+// "repo_landing_rev", "owner").
 Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const NewRepo& repo,
-                                      std::string_view client_ip,
-                                      std::string* failed_field = nullptr);
+                                      std::string_view client_ip);
 
 // The first administrator: the account command-line repository commands act for.
 // Errc::not_found when there is none.

@@ -27,35 +27,29 @@ std::string trimmed(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
-Status field_fail(std::string* field, std::string name, Errc code, std::string message) {
-    if (field)
-        *field = std::move(name);
-    return fail(code, std::move(message));
-}
-
 // Letters, digits, spaces, '_', '-' and '.'; bytes of multi-byte UTF-8 letters pass too.
-Status check_form(const UserGroupForm& form, std::string* field) {
+Status check_form(const UserGroupForm& form) {
     const std::string& name = form.name;
     if (name.empty())
-        return field_fail(field, "users_group_name", Errc::invalid_argument,
+        return fail_field(Errc::invalid_argument, "users_group_name",
                           "Please enter a user group name");
     if (name.size() > 255)
-        return field_fail(field, "users_group_name", Errc::invalid_argument,
+        return fail_field(Errc::invalid_argument, "users_group_name",
                           "The user group name must be at most 255 characters long");
     if (name.find('/') != std::string::npos)
-        return field_fail(field, "users_group_name", Errc::invalid_argument,
+        return fail_field(Errc::invalid_argument, "users_group_name",
                           "A user group name may not contain '/'");
     for (unsigned char c : name) {
         const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                              (c >= '0' && c <= '9') || c == ' ' || c == '_' || c == '-' ||
                              c == '.' || c >= 0x80;
         if (!allowed)
-            return field_fail(field, "users_group_name", Errc::invalid_argument,
+            return fail_field(Errc::invalid_argument, "users_group_name",
                               "Invalid user group name: use only letters, digits, spaces, '_', "
                               "'-' and '.'");
     }
     if (form.description.size() > 10000)
-        return field_fail(field, "user_group_description", Errc::invalid_argument,
+        return fail_field(Errc::invalid_argument, "user_group_description",
                           "The description must be at most 10000 characters long");
     return ok();
 }
@@ -126,15 +120,14 @@ Result<bool> may_create_user_group(App& app, const AuthUser& user) {
 }
 
 Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGroupForm& form,
-                                  std::string_view client_ip, std::string* field) {
+                                  std::string_view client_ip) {
     auto allowed = may_create_user_group(app, actor);
     RETURN_IF_ERROR(allowed);
     if (!*allowed)
         return fail(Errc::forbidden, "You may not create user groups");
     UserGroupForm clean = form;
     clean.name = trimmed(form.name);
-    if (auto st = check_form(clean, field); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(check_form(clean));
     auto def = app.default_user();
     RETURN_IF_ERROR(def);
     auto conn = app.pool().acquire();
@@ -147,11 +140,9 @@ Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGro
     row.active = clean.active;
     row.owner_id = *actor.user_id;
     auto id = store::UserGroups(*conn).create(row);
-    if (!id) {
-        if (id.error().code == Errc::conflict && field)
-            *field = "users_group_name";
-        return fail(std::move(id.error()));
-    }
+    if (!id && id.error().code == Errc::conflict)
+        return fail_field("users_group_name", std::move(id.error()));
+    RETURN_IF_ERROR(id);
     store::Grants grants(*conn);
     if (def->user_id) {
         auto level = default_usergroup_permission(*conn, def->user_id);
@@ -184,12 +175,11 @@ Result<UserGroupInfo> user_group(App& app, const AuthUser& user, int64_t id) {
 }
 
 Status update_user_group(App& app, const AuthUser& actor, int64_t id, const UserGroupForm& form,
-                         std::string_view client_ip, std::string* field) {
+                         std::string_view client_ip) {
     UserGroupForm clean = form;
     clean.name = trimmed(form.name);
     clean.owner = trimmed(form.owner);
-    if (auto st = check_form(clean, field); !st)
-        return st;
+    RETURN_IF_ERROR(check_form(clean));
     return in_transaction(app, [&](db::Connection& conn) -> Status {
         store::UserGroups groups(conn);
         auto current = groups.by_id(id);
@@ -205,13 +195,13 @@ Status update_user_group(App& app, const AuthUser& actor, int64_t id, const User
             auto owner = store::Users(conn).by_username(clean.owner);
             RETURN_IF_ERROR(owner);
             if (!*owner || (*owner)->username == "default")
-                return field_fail(field, "owner", Errc::invalid_argument,
+                return fail_field(Errc::invalid_argument, "owner",
                                   fmt::format("No user named {}", clean.owner));
             row.owner_id = (*owner)->user_id;
         }
         if (auto st = groups.update(id, row); !st) {
-            if (st.error().code == Errc::conflict && field)
-                *field = "users_group_name";
+            if (st.error().code == Errc::conflict)
+                return fail_field("users_group_name", std::move(st.error()));
             return st;
         }
         if (auto st = journal(conn, actor, "admin_updated_users_group:" + clean.name, client_ip);

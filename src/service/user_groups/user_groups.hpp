@@ -54,17 +54,17 @@ Result<bool> may_create_user_group(App& app, const AuthUser& user);
 
 // Creates the group owned by `actor`, gives the `default` user its default usergroup.* grant on
 // it and `actor` usergroup.admin, and journals "admin_created_users_group:NAME". Errc::forbidden
-// when the actor may not create groups; Errc::invalid_argument / Errc::conflict (with *field set)
-// for bad input.
+// when the actor may not create groups; Errc::invalid_argument / Errc::conflict (with Error::field
+// set) for bad input.
 Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGroupForm& form,
-                                  std::string_view client_ip, std::string* field);
+                                  std::string_view client_ip);
 
 // The group (without permission checks: callers authorize first). Errc::not_found.
 Result<UserGroupInfo> user_group(App& app, const AuthUser& user, int64_t id);
 // Replaces name, description, active flag and owner. Errors as create_user_group; an unknown
 // owner is Errc::invalid_argument on field "owner". Journals "admin_updated_users_group:NAME".
 Status update_user_group(App& app, const AuthUser& actor, int64_t id, const UserGroupForm& form,
-                         std::string_view client_ip, std::string* field);
+                         std::string_view client_ip);
 
 Result<std::vector<UserGroupMemberInfo>> user_group_members(App& app, int64_t id);
 // Errc::invalid_argument "No user named X" for an unknown username, Errc::conflict when

@@ -39,16 +39,6 @@ UserAccount to_account(const store::UserRow& row) {
     return a;
 }
 
-Status field_error(std::string* failed_field, std::string_view field, Error error) {
-    if (failed_field)
-        *failed_field = std::string(field);
-    return fail(std::move(error));
-}
-
-Status field_error(std::string* failed_field, std::string_view field, std::string message) {
-    return field_error(failed_field, field, Error{Errc::invalid_argument, std::move(message), {}});
-}
-
 std::vector<ObjectRef> to_refs(const std::vector<store::UserObjectRef>& rows) {
     std::vector<ObjectRef> out;
     out.reserve(rows.size());
@@ -77,24 +67,26 @@ Status load(store::Users& users, int64_t user_id, store::UserRow& row) {
 // Validates the parts of a profile change the plugin does not manage (an unchanged username is
 // kept even when today's rules would refuse it).
 Status validate_change(const ManagedFields& managed, const UserAccount& current,
-                       const ProfileChange& change, std::string* failed_field) {
+                       const ProfileChange& change) {
     if (!managed.username && change.username != current.username)
         if (auto st = validate_username(change.username); !st)
-            return field_error(failed_field, "username", std::move(st.error()));
+            return fail_field("username", std::move(st.error()));
     if (!managed.names && (change.firstname.size() > 255 || change.lastname.size() > 255))
-        return field_error(failed_field, change.firstname.size() > 255 ? "firstname" : "lastname",
-                           "Names are at most 255 characters long");
+        return fail_field(Errc::invalid_argument,
+                          change.firstname.size() > 255 ? "firstname" : "lastname",
+                          "Names are at most 255 characters long");
     if (!managed.email)
         if (auto st = validate_email(change.email); !st)
-            return field_error(failed_field, "email", std::move(st.error()));
+            return fail_field("email", std::move(st.error()));
     if (!change.new_password.empty() || !change.password_confirmation.empty()) {
         if (managed.password)
-            return field_error(failed_field, "new_password",
-                               "The password is managed by the account's authentication plugin");
+            return fail_field(Errc::invalid_argument, "new_password",
+                              "The password is managed by the account's authentication plugin");
         if (auto st = validate_password(change.new_password); !st)
-            return field_error(failed_field, "new_password", std::move(st.error()));
+            return fail_field("new_password", std::move(st.error()));
         if (change.new_password != change.password_confirmation)
-            return field_error(failed_field, "password_confirmation", "Passwords do not match");
+            return fail_field(Errc::invalid_argument, "password_confirmation",
+                              "Passwords do not match");
     }
     return ok();
 }
@@ -144,7 +136,7 @@ Result<UserAccount> get_user(App& app, int64_t user_id) {
 }
 
 Status update_user(App& app, const AuthUser& actor, int64_t user_id, const ProfileChange& change,
-                   std::string* failed_field, std::string_view keep_session_id) {
+                   std::string_view keep_session_id) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
     store::Users users(*conn);
@@ -153,14 +145,16 @@ Status update_user(App& app, const AuthUser& actor, int64_t user_id, const Profi
         return st;
     const UserAccount current = to_account(row);
     if (current.is_default)
-        return field_error(failed_field, "form", "The default user cannot be edited");
+        return fail_field(Errc::invalid_argument, "form", "The default user cannot be edited");
     const bool self = actor.user_id == user_id;
     if (self && current.admin && !change.admin)
-        return field_error(failed_field, "admin", "You cannot remove your own admin rights");
+        return fail_field(Errc::invalid_argument, "admin",
+                          "You cannot remove your own admin rights");
     if (self && current.active && !change.active)
-        return field_error(failed_field, "active", "You cannot deactivate your own account");
+        return fail_field(Errc::invalid_argument, "active",
+                          "You cannot deactivate your own account");
     const ManagedFields managed = managed_fields(current);
-    if (auto st = validate_change(managed, current, change, failed_field); !st)
+    if (auto st = validate_change(managed, current, change); !st)
         return st;
     store::UserProfile profile;
     profile.username = managed.username ? current.username : change.username;
@@ -183,7 +177,7 @@ Status update_user(App& app, const AuthUser& actor, int64_t user_id, const Profi
         const std::string& message = st.error().message;
         const bool email_taken = message.find("email") != std::string::npos &&
                                  message.find("username") == std::string::npos;
-        return field_error(failed_field, email_taken ? "email" : "username", std::move(st.error()));
+        return fail_field(email_taken ? "email" : "username", std::move(st.error()));
     }
     if (!hash.empty())
         if (auto st = users.set_password(user_id, hash); !st)

@@ -53,12 +53,12 @@ struct ProfileChange {
 };
 
 // Saves an admin's profile edit. Managed fields keep their stored values. Refuses (invalid
-// argument, `failed_field` set): the `default` user ("form"), removing one's own admin flag
+// argument, Error::field set): the `default` user ("form"), removing one's own admin flag
 // ("admin") or deactivating oneself ("active"), invalid fields, mismatched confirmation
 // ("password_confirmation"); Errc::conflict for a taken username/email. A new password or a
 // deactivation ends the user's sessions except `keep_session_id` (the actor's own).
 Status update_user(App& app, const AuthUser& actor, int64_t user_id, const ProfileChange& change,
-                   std::string* failed_field = nullptr, std::string_view keep_session_id = {});
+                   std::string_view keep_session_id = {});
 
 struct ObjectRef {
     int64_t id = 0;

@@ -14,11 +14,6 @@ bool alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-void set_field(std::string* failed_field, std::string_view field) {
-    if (failed_field)
-        *failed_field = std::string(field);
-}
-
 }  // namespace
 
 Status validate_username(std::string_view name) {
@@ -64,23 +59,17 @@ Status validate_password(std::string_view password) {
     return ok();
 }
 
-Result<int64_t> create_user(App& app, const NewAccount& account, std::string* failed_field) {
-    if (auto st = validate_username(account.username); !st) {
-        set_field(failed_field, "username");
-        return fail(std::move(st.error()));
-    }
-    if (auto st = validate_password(account.password); !st) {
-        set_field(failed_field, "password");
-        return fail(std::move(st.error()));
-    }
-    if (auto st = validate_email(account.email); !st) {
-        set_field(failed_field, "email");
-        return fail(std::move(st.error()));
-    }
-    if (account.firstname.size() > 255 || account.lastname.size() > 255) {
-        set_field(failed_field, account.firstname.size() > 255 ? "firstname" : "lastname");
-        return fail(Errc::invalid_argument, "Names are at most 255 characters long");
-    }
+Result<int64_t> create_user(App& app, const NewAccount& account) {
+    if (auto st = validate_username(account.username); !st)
+        return fail_field("username", std::move(st.error()));
+    if (auto st = validate_password(account.password); !st)
+        return fail_field("password", std::move(st.error()));
+    if (auto st = validate_email(account.email); !st)
+        return fail_field("email", std::move(st.error()));
+    if (account.firstname.size() > 255 || account.lastname.size() > 255)
+        return fail_field(Errc::invalid_argument,
+                          account.firstname.size() > 255 ? "firstname" : "lastname",
+                          "Names are at most 255 characters long");
     auto hash = auth::hash_password(account.password);
     RETURN_IF_ERROR(hash);
     auto conn = app.pool().acquire();
@@ -96,11 +85,12 @@ Result<int64_t> create_user(App& app, const NewAccount& account, std::string* fa
     row.extern_type = account.extern_type;
     row.extern_name = account.extern_name.empty() ? account.username : account.extern_name;
     auto id = store::Users(*conn).create(row);
-    if (!id && id.error().code == Errc::conflict)
-        set_field(failed_field, id.error().message.find("email") != std::string::npos &&
-                                        id.error().message.find("username") == std::string::npos
-                                    ? "email"
-                                    : "username");
+    if (!id && id.error().code == Errc::conflict) {
+        const std::string& message = id.error().message;
+        const bool email_taken = message.find("email") != std::string::npos &&
+                                 message.find("username") == std::string::npos;
+        return fail_field(email_taken ? "email" : "username", std::move(id.error()));
+    }
     return id;
 }
 

@@ -30,11 +30,10 @@ struct NewAccount {
 };
 
 // Validates and creates the account (bcrypt hash) and returns its id. Errors:
-// invalid_argument (validation; `failed_field` gets "username", "password", "email",
+// invalid_argument (validation; Error::field is "username", "password", "email",
 // "firstname" or "lastname"), conflict ("A user with username X already exists", also for
-// email: `failed_field` tells which), database.
-Result<int64_t> create_user(App& app, const NewAccount& account,
-                            std::string* failed_field = nullptr);
+// email: Error::field tells which), database.
+Result<int64_t> create_user(App& app, const NewAccount& account);
 
 // Validates and stores a new password (bcrypt). Errc::not_found for an unknown user id.
 Status set_user_password(App& app, int64_t user_id, std::string_view password);

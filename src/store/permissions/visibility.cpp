@@ -34,14 +34,22 @@ constexpr ObjectTables kRepoGroups{"groups x",
                                    "users_group_repo_group_to_perm",
                                    "group_id"};
 
-std::string parent_condition(const ObjectTables& t, std::optional<int64_t> parent_id) {
-    return std::string(t.parent) + (parent_id ? " = ?" : " IS NULL");
+// The objects a query covers: those directly inside one parent (nullopt: the top level), or all.
+struct Listed {
+    std::optional<int64_t> parent_id;
+    bool all = false;
+};
+
+std::string parent_condition(const ObjectTables& t, const Listed& listed) {
+    if (listed.all)
+        return "1 = 1";
+    return std::string(t.parent) + (listed.parent_id ? " = ?" : " IS NULL");
 }
 
 Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const ObjectTables& t,
-                                                 std::optional<int64_t> parent_id,
-                                                 int64_t default_user_id,
+                                                 const Listed& listed, int64_t default_user_id,
                                                  std::optional<int64_t> user_id) {
+    const std::optional<int64_t> parent_id = listed.all ? std::nullopt : listed.parent_id;
     std::vector<ListingGrant> out;
     // The `default` user's rows and the user's own.
     // CROSS JOIN keeps SQLite's planner on this order (the listing first); it would rather
@@ -57,7 +65,7 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
         .append(" = ")
         .append(t.object_id)
         .append(" AND ")
-        .append(parent_condition(t, parent_id))
+        .append(parent_condition(t, listed))
         .append(" AND g.user_id IN (?, ?)");
     std::vector<db::Param> params;
     if (parent_id)
@@ -88,7 +96,7 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
         .append(" = ")
         .append(t.object_id)
         .append(" AND ")
-        .append(parent_condition(t, parent_id))
+        .append(parent_condition(t, listed))
         .append(" AND g.users_group_id IN (")
         .append(kActiveGroupsOfUser)
         .append(")");
@@ -122,13 +130,19 @@ constexpr std::string_view kCandidateIds =
 Result<std::vector<ListingGrant>> Visibility::repository_grants(std::optional<int64_t> group_id,
                                                                 int64_t default_user_id,
                                                                 std::optional<int64_t> user_id) {
-    return listing_grants(conn_, kRepositories, group_id, default_user_id, user_id);
+    return listing_grants(conn_, kRepositories, Listed{group_id}, default_user_id, user_id);
+}
+
+Result<std::vector<ListingGrant>> Visibility::all_repository_grants(
+    int64_t default_user_id, std::optional<int64_t> user_id) {
+    return listing_grants(conn_, kRepositories, Listed{std::nullopt, true}, default_user_id,
+                          user_id);
 }
 
 Result<std::vector<ListingGrant>> Visibility::repo_group_grants(std::optional<int64_t> parent_id,
                                                                 int64_t default_user_id,
                                                                 std::optional<int64_t> user_id) {
-    return listing_grants(conn_, kRepoGroups, parent_id, default_user_id, user_id);
+    return listing_grants(conn_, kRepoGroups, Listed{parent_id}, default_user_id, user_id);
 }
 
 Result<AdministeredRows> Visibility::administration_candidates(int64_t user_id,

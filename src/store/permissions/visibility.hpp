@@ -46,6 +46,9 @@ public:
     Result<std::vector<ListingGrant>> repository_grants(std::optional<int64_t> group_id,
                                                         int64_t default_user_id,
                                                         std::optional<int64_t> user_id);
+    // The same for every repository of the instance (the fork choices of the settings page).
+    Result<std::vector<ListingGrant>> all_repository_grants(int64_t default_user_id,
+                                                            std::optional<int64_t> user_id);
     // The same for the repository groups directly inside `parent_id` (nullopt: top level).
     Result<std::vector<ListingGrant>> repo_group_grants(std::optional<int64_t> parent_id,
                                                         int64_t default_user_id,

@@ -147,6 +147,31 @@ TEST_P(VisibilityTest, RepositoryRowsOfOneListingLevel) {
     EXPECT_TRUE(empty->empty());
 }
 
+TEST_P(VisibilityTest, RepositoryRowsOfEveryRepository) {
+    set(GrantObject::repository, g_priv, Grantee::user, bob, "repository.write");
+    set(GrantObject::repository, priv, Grantee::user_group, devs, "repository.read");
+    set(GrantObject::repository, g_pub, Grantee::user_group, old, "repository.admin");
+    Visibility visibility(conn());
+
+    // Every level at once, for bob: default rows, his own and the active group's.
+    auto all = visibility.all_repository_grants(default_id, bob);
+    ASSERT_TRUE(all) << all.error().detail;
+    EXPECT_EQ(as_set(*all), (std::set<Row>{{pub, D, "repository.read"},
+                                           {priv, D, "repository.none"},
+                                           {priv, UG, "repository.read"},
+                                           {g_pub, D, "repository.read"},
+                                           {g_priv, D, "repository.none"},
+                                           {g_priv, U, "repository.write"},
+                                           {deep_repo, D, "repository.read"}}));
+    auto anonymous = visibility.all_repository_grants(default_id, std::nullopt);
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(as_set(*anonymous), (std::set<Row>{{pub, D, "repository.read"},
+                                                 {priv, D, "repository.none"},
+                                                 {g_pub, D, "repository.read"},
+                                                 {g_priv, D, "repository.none"},
+                                                 {deep_repo, D, "repository.read"}}));
+}
+
 TEST_P(VisibilityTest, RepoGroupRowsOfOneListingLevel) {
     set(GrantObject::repo_group, sub, Grantee::user_group, devs, "group.read");
     set(GrantObject::repo_group, sub, Grantee::user_group, old, "group.admin");

@@ -2,6 +2,7 @@
 // watched repositories, permissions, extra emails and API keys.
 #include "service/account/my_account.hpp"
 #include "service/users/user_admin.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
 #include "web/tab_bar.hpp"
 #include "web/users/user_account_tabs.hpp"
@@ -35,8 +36,7 @@ Result<service::UserAccount> me(Ctx& ctx) {
 }
 
 http::Response profile_page(Ctx& ctx, const service::UserAccount& account,
-                            const service::MyProfileChange& values, const std::string& field,
-                            const std::string& error) {
+                            const service::MyProfileChange& values, const Error& error) {
     const auto managed = service::managed_fields(account);
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
@@ -49,10 +49,7 @@ http::Response profile_page(Ctx& ctx, const service::UserAccount& account,
         .set("managed_names", managed.names)
         .set("managed_email", managed.email)
         .set("managed_any", managed.names || managed.email);
-    if (!error.empty()) {
-        const bool known = field == "firstname" || field == "lastname" || field == "email";
-        view.set(known ? "error_" + field : std::string("error"), error);
-    }
+    set_form_error(view, error, {"firstname", "lastname", "email"});
     return account_page(ctx, "profile", 200, render("my_account_profile", view));
 }
 
@@ -60,8 +57,7 @@ http::Response show_profile(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
         return service_failure(ctx, account.error(), "my account");
-    return profile_page(ctx, *account, {account->firstname, account->lastname, account->email}, {},
-                        {});
+    return profile_page(ctx, *account, {account->firstname, account->lastname, account->email}, {});
 }
 
 http::Response update_profile(Ctx& ctx) {
@@ -70,27 +66,21 @@ http::Response update_profile(Ctx& ctx) {
         return service_failure(ctx, account.error(), "my account");
     service::MyProfileChange change{trimmed_form(ctx, "firstname"), trimmed_form(ctx, "lastname"),
                                     trimmed_form(ctx, "email")};
-    std::string field;
-    auto st = service::update_my_profile(ctx.app, ctx.session.user, change, &field);
+    auto st = service::update_my_profile(ctx.app, ctx.session.user, change);
     if (st)
         return ctx.redirect_flash("/_admin/my_account", "success", "Your account was updated");
-    if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
+    if (!is_user_error(st.error()))
         return service_failure(ctx, st.error(), "update my account");
-    return profile_page(ctx, *account, change, field, st.error().message);
+    return profile_page(ctx, *account, change, st.error());
 }
 
-http::Response password_page(Ctx& ctx, const service::UserAccount& account,
-                             const std::string& field, const std::string& error) {
+http::Response password_page(Ctx& ctx, const service::UserAccount& account, const Error& error) {
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
         .set("action", ctx.url("/_admin/my_account/password"))
         .set("managed", service::managed_fields(account).password)
         .set("extern_type", account.extern_type);
-    if (!error.empty()) {
-        const bool known = field == "current_password" || field == "new_password" ||
-                           field == "password_confirmation";
-        view.set(known ? "error_" + field : std::string("error"), error);
-    }
+    set_form_error(view, error, {"current_password", "new_password", "password_confirmation"});
     return account_page(ctx, "password", 200, render("my_account_password", view));
 }
 
@@ -98,24 +88,23 @@ http::Response show_password(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
         return service_failure(ctx, account.error(), "my password");
-    return password_page(ctx, *account, {}, {});
+    return password_page(ctx, *account, {});
 }
 
 http::Response change_password(Ctx& ctx) {
     auto account = me(ctx);
     if (!account)
         return service_failure(ctx, account.error(), "my password");
-    std::string field;
-    auto st = service::change_my_password(
-        ctx.app, ctx.session, ctx.form_value("current_password").value_or(""),
-        ctx.form_value("new_password").value_or(""),
-        ctx.form_value("new_password_confirmation").value_or(""), &field);
+    auto st = service::change_my_password(ctx.app, ctx.session,
+                                          ctx.form_value("current_password").value_or(""),
+                                          ctx.form_value("new_password").value_or(""),
+                                          ctx.form_value("new_password_confirmation").value_or(""));
     if (st)
         return ctx.redirect_flash("/_admin/my_account/password", "success",
                                   "Successfully updated password");
     if (st.error().code != Errc::invalid_argument)
         return service_failure(ctx, st.error(), "change my password");
-    return password_page(ctx, *account, field, st.error().message);
+    return password_page(ctx, *account, st.error());
 }
 
 http::Response repo_list_page(Ctx& ctx, std::string_view tab, std::string_view heading,

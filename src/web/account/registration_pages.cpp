@@ -15,7 +15,7 @@ namespace {
 
 struct RegisterState {
     std::string username, email, firstname, lastname;
-    std::string field, error;
+    Error error;  // of the failed attempt
 };
 
 http::Response register_form(const Ctx& ctx, int status, const std::string& mode,
@@ -27,12 +27,9 @@ http::Response register_form(const Ctx& ctx, int status, const std::string& mode
         .set("email", state.email)
         .set("firstname", state.firstname)
         .set("lastname", state.lastname);
-    if (!state.error.empty()) {
-        const bool known = state.field == "username" || state.field == "password" ||
-                           state.field == "password_confirmation" || state.field == "email" ||
-                           state.field == "firstname" || state.field == "lastname";
-        view.set(known ? "error_" + state.field : std::string("error"), state.error);
-    }
+    set_form_error(
+        view, state.error,
+        {"username", "password", "password_confirmation", "email", "firstname", "lastname"});
     return ctx.page(status, "register", "Sign up", std::move(view));
 }
 
@@ -66,8 +63,8 @@ http::Response submit_register(Ctx& ctx) {
     const std::string password = ctx.form_value("password").value_or("");
     const std::string confirmation = ctx.form_value("password_confirmation").value_or("");
     if (password != confirmation) {
-        state.field = "password_confirmation";
-        state.error = "Passwords do not match";
+        state.error = {
+            Errc::invalid_argument, "Passwords do not match", {}, "password_confirmation"};
         return register_form(ctx, 200, mode, state);
     }
     service::NewAccount account;
@@ -76,15 +73,13 @@ http::Response submit_register(Ctx& ctx) {
     account.email = state.email;
     account.firstname = state.firstname;
     account.lastname = state.lastname;
-    auto registered =
-        service::register_user(ctx.app, account, ctx.session.user.admin, &state.field);
+    auto registered = service::register_user(ctx.app, account, ctx.session.user.admin);
     if (!registered) {
-        const Errc code = registered.error().code;
-        if (code == Errc::invalid_argument || code == Errc::conflict) {
-            state.error = registered.error().message;
+        if (is_user_error(registered.error())) {
+            state.error = std::move(registered.error());
             return register_form(ctx, 200, mode, state);
         }
-        if (code == Errc::forbidden)
+        if (registered.error().code == Errc::forbidden)
             return ctx.page(404, "register_disabled", "Sign up", View());
         return server_failure(ctx, registered.error(), "registration");
     }
@@ -136,8 +131,7 @@ struct LinkParams {
 };
 
 http::Response confirmation_page(const Ctx& ctx, int status, const LinkParams& link,
-                                 const std::string& invalid, const std::string& field,
-                                 const std::string& error) {
+                                 const std::string& invalid, const Error& error) {
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
         .set("email", link.email)
@@ -145,8 +139,7 @@ http::Response confirmation_page(const Ctx& ctx, int status, const LinkParams& l
         .set("token", link.token);
     if (!invalid.empty())
         view.set("invalid", invalid);
-    if (!error.empty())
-        view.set(field.empty() ? std::string("error") : "error_" + field, error);
+    set_form_error(view, error, {"password", "password_confirm"});
     http::Response response =
         ctx.page(status, "password_reset_confirmation", "Choose a new password", std::move(view));
     response.headers.set("Cache-Control", "no-store");
@@ -162,9 +155,9 @@ http::Response show_confirmation(Ctx& ctx) {
     if (!user) {
         if (user.error().code != Errc::invalid_argument)
             return server_failure(ctx, user.error(), "password reset link");
-        return confirmation_page(ctx, 400, {}, user.error().message, {}, {});
+        return confirmation_page(ctx, 400, {}, user.error().message, {});
     }
-    return confirmation_page(ctx, 200, link, {}, {}, {});
+    return confirmation_page(ctx, 200, link, {}, {});
 }
 
 http::Response submit_confirmation(Ctx& ctx) {
@@ -175,17 +168,18 @@ http::Response submit_confirmation(Ctx& ctx) {
     if (password != confirm) {
         auto user = service::check_password_reset(ctx.app, link.email, link.timestamp, link.token);
         if (!user)
-            return confirmation_page(ctx, 400, {}, user.error().message, {}, {});
-        return confirmation_page(ctx, 200, link, {}, "password_confirm", "Passwords do not match");
+            return confirmation_page(ctx, 400, {}, user.error().message, {});
+        return confirmation_page(
+            ctx, 200, link, {},
+            {Errc::invalid_argument, "Passwords do not match", {}, "password_confirm"});
     }
-    bool bad_password = false;
-    auto st = service::complete_password_reset(ctx.app, link.email, link.timestamp, link.token,
-                                               password, &bad_password);
+    auto st =
+        service::complete_password_reset(ctx.app, link.email, link.timestamp, link.token, password);
     if (!st) {
-        if (bad_password)
-            return confirmation_page(ctx, 200, link, {}, "password", st.error().message);
+        if (st.error().field == "password")
+            return confirmation_page(ctx, 200, link, {}, st.error());
         if (st.error().code == Errc::invalid_argument)
-            return confirmation_page(ctx, 400, {}, st.error().message, {}, {});
+            return confirmation_page(ctx, 400, {}, st.error().message, {});
         return server_failure(ctx, st.error(), "password reset");
     }
     return ctx.redirect_flash("/_admin/login", "success",

@@ -91,7 +91,7 @@ View base_view(const Ctx& ctx, std::string_view tab) {
 }
 
 http::Response global_form(const Ctx& ctx, int status, const service::DefaultPermissions& values,
-                           const std::string& error_field, const std::string& error) {
+                           const Error& error) {
     View view = base_view(ctx, "global");
     view.set("anonymous", values.anonymous_access);
     std::vector<View> items;
@@ -113,13 +113,13 @@ http::Response global_form(const Ctx& ctx, int status, const service::DefaultPer
             options.push_back(std::move(option));
         }
         item.set("options", std::move(options));
-        if (error_field == def.field)
-            item.set("field_error", error);
+        if (!error.field.empty() && error.field == def.field)
+            item.set("field_error", error.message);
         items.push_back(std::move(item));
     }
     view.set("selects", std::move(items));
-    if (!error.empty() && error_field.empty())
-        view.set("error", error);
+    if (!error.message.empty() && error.field.empty())
+        view.set("error", error.message);
     return ctx.page(status, "permissions", "Default permissions", std::move(view));
 }
 
@@ -127,7 +127,7 @@ http::Response show_permissions(Ctx& ctx) {
     auto values = service::load_default_permissions(ctx.app);
     if (!values)
         return service_failure(ctx, values.error(), "default permissions");
-    return global_form(ctx, 200, *values, {}, {});
+    return global_form(ctx, 200, *values, {});
 }
 
 http::Response update_permissions(Ctx& ctx) {
@@ -139,11 +139,10 @@ http::Response update_permissions(Ctx& ctx) {
     apply.repositories = truthy(ctx.form_value("overwrite_default_repo"));
     apply.repo_groups = truthy(ctx.form_value("overwrite_default_group"));
     apply.user_groups = truthy(ctx.form_value("overwrite_default_user_group"));
-    std::string field;
-    auto st = service::save_default_permissions(ctx.app, values, apply, &field);
+    auto st = service::save_default_permissions(ctx.app, values, apply);
     if (!st) {
         if (st.error().code == Errc::invalid_argument)
-            return global_form(ctx, 200, values, field, st.error().message);
+            return global_form(ctx, 200, values, st.error());
         return service_failure(ctx, st.error(), "saving default permissions");
     }
     log::info("request {}: default permissions updated by {}", ctx.req.request_id,

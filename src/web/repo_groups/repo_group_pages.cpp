@@ -61,7 +61,7 @@ struct NewGroupState {
     std::string name, description;
     std::optional<int64_t> parent;
     bool copy_permissions = false;
-    std::string error_field, error;
+    Error error;  // of the failed attempt
 };
 
 http::Response new_group_page(Ctx& ctx, const service::RepoGroupForm& form,
@@ -75,11 +75,7 @@ http::Response new_group_page(Ctx& ctx, const service::RepoGroupForm& form,
         .set("top_selected", !state.parent.has_value())
         .set("parents", group_options(form.parents, state.parent))
         .set("group_copy_permissions", state.copy_permissions);
-    if (!state.error.empty()) {
-        const bool known =
-            state.error_field == "group_name" || state.error_field == "parent_group_id";
-        view.set(known ? "error_" + state.error_field : std::string("error"), state.error);
-    }
+    set_form_error(view, state.error, {"group_name", "parent_group_id"});
     return ctx.page(200, "repo_group_new", "Add repository group", std::move(view));
 }
 
@@ -107,22 +103,19 @@ http::Response create_group(Ctx& ctx) {
     state.copy_permissions = truthy(ctx.form_value("group_copy_permissions"));
     const auto parent = parse_group_choice(ctx.form_value("parent_group_id").value_or(""));
     if (!parent) {
-        state.error_field = "parent_group_id";
-        state.error = "Invalid parent group";
+        state.error = {Errc::invalid_argument, "Invalid parent group", {}, "parent_group_id"};
         return new_group_page(ctx, *form, state);
     }
     state.parent = *parent;
     service::NewRepoGroupRequest request{state.name, state.description, state.parent,
                                          state.copy_permissions};
-    std::string field;
-    auto created = service::create_repo_group(ctx.app, ctx.session.user, request, &field);
+    auto created = service::create_repo_group(ctx.app, ctx.session.user, request);
     if (created)
         return ctx.redirect_flash("/" + http::percent_encode(created->name, true), "success",
                                   "Created repository group " + created->name);
     if (!is_user_error(created.error()))
         return service_failure(ctx, created.error(), "create repository group");
-    state.error_field = field;
-    state.error = created.error().message;
+    state.error = std::move(created.error());
     return new_group_page(ctx, *form, state);
 }
 
@@ -136,7 +129,7 @@ http::Response redirect_to_group(Ctx& ctx) {
 struct EditState {
     std::string name, description;
     std::optional<int64_t> parent;
-    std::string error_field, error;
+    Error error;  // of the failed attempt
 };
 
 http::Response edit_page(Ctx& ctx, const EditState& state) {
@@ -161,11 +154,7 @@ http::Response edit_page(Ctx& ctx, const EditState& state) {
         .set("top_level", choices.top_level_allowed || !group.parent_id)
         .set("top_selected", !state.parent.has_value())
         .set("parents", group_options(choices.parents, state.parent));
-    if (!state.error.empty()) {
-        const bool known =
-            state.error_field == "group_name" || state.error_field == "parent_group_id";
-        view.set(known ? "error_" + state.error_field : std::string("error"), state.error);
-    }
+    set_form_error(view, state.error, {"group_name", "parent_group_id"});
     return ctx.page(200, "repo_group_edit", "Repository group " + group.name, std::move(view));
 }
 
@@ -188,22 +177,19 @@ http::Response update_group(Ctx& ctx) {
                             ? parse_group_choice(*ctx.form_value("parent_group_id"))
                             : std::optional<std::optional<int64_t>>(group.parent_id);
     if (!parent) {
-        state.error_field = "parent_group_id";
-        state.error = "Invalid parent group";
+        state.error = {Errc::invalid_argument, "Invalid parent group", {}, "parent_group_id"};
         return edit_page(ctx, state);
     }
     state.parent = *parent;
-    std::string field;
     auto updated = service::update_repo_group(
         ctx.app, ctx.session.user, group.group_id,
-        service::RepoGroupChange{state.name, state.parent, state.description}, &field);
+        service::RepoGroupChange{state.name, state.parent, state.description});
     if (updated)
         return ctx.redirect_flash(group_admin_path(*updated, "/edit"), "success",
                                   "Updated repository group " + *updated);
     if (!is_user_error(updated.error()))
         return service_failure(ctx, updated.error(), "update repository group");
-    state.error_field = field;
-    state.error = updated.error().message;
+    state.error = std::move(updated.error());
     return edit_page(ctx, state);
 }
 

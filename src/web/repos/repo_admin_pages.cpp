@@ -23,7 +23,7 @@ struct FormState {
     std::string repo_name, repo_description, repo_type, repo_landing_rev = "rev:tip";
     std::optional<int64_t> repo_group;
     bool repo_private = false, repo_enable_downloads = false, repo_copy_permissions = false;
-    std::string error_field, error;
+    Error error;  // of the failed attempt
 };
 
 View form_view(const Ctx& ctx, const service::NewRepoForm& form, const FormState& state) {
@@ -58,12 +58,7 @@ View form_view(const Ctx& ctx, const service::NewRepoForm& form, const FormState
         .set("repo_private", state.repo_private)
         .set("repo_enable_downloads", state.repo_enable_downloads)
         .set("repo_copy_permissions", state.repo_copy_permissions);
-    if (!state.error.empty()) {
-        const bool known = state.error_field == "repo_name" || state.error_field == "repo_group" ||
-                           state.error_field == "repo_type" ||
-                           state.error_field == "repo_landing_rev";
-        view.set(known ? "error_" + state.error_field : std::string("error"), state.error);
-    }
+    set_form_error(view, state.error, {"repo_name", "repo_group", "repo_type", "repo_landing_rev"});
     return view;
 }
 
@@ -146,32 +141,28 @@ http::Response create_repo(Ctx& ctx) {
     if (downloads)  // absent: the repository defaults decide (as Kallithea's form)
         repo.enable_downloads = truthy(downloads);
     state.repo_enable_downloads = truthy(downloads);
-    std::string field;
-    Result<service::CreatedRepo> created = fail(Errc::invalid_argument, "Invalid repository group");
+    Result<service::CreatedRepo> created =
+        fail_field(Errc::invalid_argument, "repo_group", "Invalid repository group");
     if (!ctx.form_value("clone_uri").value_or("").empty()) {
         created = fail(Errc::invalid_argument,
                        "Creating a repository from a remote URL is not supported yet");
     } else if (group) {
         state.repo_group = *group;
         repo.group_id = *group;
-        created =
-            service::create_repository(ctx.app, ctx.session.user, repo, ctx.client_ip, &field);
-    } else {
-        field = "repo_group";
+        created = service::create_repository(ctx.app, ctx.session.user, repo, ctx.client_ip);
     }
     if (created)
         return http::Response::redirect(repo_path_url(ctx, created->name, "summary"));
 
     const Error& error = created.error();
     const bool user_error = error.code == Errc::invalid_argument || error.code == Errc::conflict ||
-                            (error.code == Errc::unavailable && field == "repo_type");
+                            (error.code == Errc::unavailable && error.field == "repo_type");
     if (!user_error)
         return service_failure(ctx, error, "create repository");
     auto form = service::new_repository_form(ctx.app, ctx.session.user, std::nullopt);
     if (!form)
         return service_failure(ctx, form.error(), "new repository form");
-    state.error_field = field;
-    state.error = error.message;
+    state.error = error;
     const int status = error.code == Errc::conflict ? 409 : 400;
     return ctx.page(status, "repo_new", "Add repository", form_view(ctx, *form, state));
 }

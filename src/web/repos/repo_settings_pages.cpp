@@ -34,19 +34,12 @@ struct SettingsState {
     std::string repo_name, description, landing_rev, owner;
     std::optional<int64_t> group_id;
     bool is_private = false, downloads = false;
-    std::string error_field, error;
+    Error error;  // of the failed attempt
 };
 
 SettingsState state_of(const service::RepoSettingsData& data) {
-    return {data.just_name,
-            data.description,
-            data.landing_rev,
-            data.owner,
-            data.group_id,
-            data.is_private,
-            data.downloads,
-            {},
-            {}};
+    return {data.just_name, data.description, data.landing_rev, data.owner,
+            data.group_id,  data.is_private,  data.downloads,   {}};
 }
 
 http::Response settings_page(Ctx& ctx, const service::RepoSettingsData& data,
@@ -73,11 +66,7 @@ http::Response settings_page(Ctx& ctx, const service::RepoSettingsData& data,
         .set("owner", state.owner)
         .set("repo_private", state.is_private)
         .set("repo_enable_downloads", state.downloads);
-    if (!state.error.empty()) {
-        const bool known = state.error_field == "repo_name" || state.error_field == "repo_group" ||
-                           state.error_field == "repo_landing_rev" || state.error_field == "owner";
-        view.set(known ? "error_" + state.error_field : std::string("error"), state.error);
-    }
+    set_form_error(view, state.error, {"repo_name", "repo_group", "repo_landing_rev", "owner"});
     return ctx.repo_page(200, "repo_settings", "Settings", "settings", std::move(view));
 }
 
@@ -103,24 +92,21 @@ http::Response update_settings(Ctx& ctx) {
                            ? parse_group_choice(*ctx.form_value("repo_group"))
                            : std::optional<std::optional<int64_t>>(data->group_id);
     if (!group) {
-        state.error_field = "repo_group";
-        state.error = "Invalid repository group";
+        state.error = {Errc::invalid_argument, "Invalid repository group", {}, "repo_group"};
         return settings_page(ctx, *data, state);
     }
     state.group_id = *group;
     service::RepoSettingsChange change{state.repo_name,  state.group_id,    state.description,
                                        state.is_private, state.landing_rev, state.owner,
                                        state.downloads};
-    std::string field;
     auto updated = service::update_repo_settings(ctx.app, ctx.session.user, ctx.repo->name, change,
-                                                 ctx.client_ip, &field);
+                                                 ctx.client_ip);
     if (updated)
         return ctx.redirect_flash("/" + http::percent_encode(*updated, true) + "/settings",
                                   "success", "Repository " + *updated + " updated successfully");
     if (!is_user_error(updated.error()))
         return service_failure(ctx, updated.error(), "update repository settings");
-    state.error_field = field;
-    state.error = updated.error().message;
+    state.error = std::move(updated.error());
     return settings_page(ctx, *data, state);
 }
 

@@ -63,17 +63,13 @@ http::Response show_user_groups(Ctx& ctx) {
     return ctx.page(200, "user_groups", "User groups administration", std::move(view));
 }
 
-View new_form_view(const Ctx& ctx, const service::UserGroupForm& form, const std::string& field,
-                   const std::string& error) {
+View new_form_view(const Ctx& ctx, const service::UserGroupForm& form, const Error& error) {
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
         .set("users_group_name", form.name)
         .set("user_group_description", form.description)
         .set("users_group_active", form.active);
-    if (!error.empty()) {
-        const bool known = field == "users_group_name" || field == "user_group_description";
-        view.set(known ? "error_" + field : std::string("error"), error);
-    }
+    set_form_error(view, error, {"users_group_name", "user_group_description"});
     return view;
 }
 
@@ -84,7 +80,7 @@ http::Response show_new_user_group(Ctx& ctx) {
     if (!*allowed)
         return http::Response::html(403, {});
     service::UserGroupForm form;
-    return ctx.page(200, "user_group_new", "Add user group", new_form_view(ctx, form, {}, {}));
+    return ctx.page(200, "user_group_new", "Add user group", new_form_view(ctx, form, {}));
 }
 
 http::Response create_user_group(Ctx& ctx) {
@@ -92,15 +88,13 @@ http::Response create_user_group(Ctx& ctx) {
     form.name = ctx.form_value("users_group_name").value_or("");
     form.description = ctx.form_value("user_group_description").value_or("");
     form.active = truthy(ctx.form_value("users_group_active"));
-    std::string field;
-    auto created =
-        service::create_user_group(ctx.app, ctx.session.user, form, ctx.client_ip, &field);
+    auto created = service::create_user_group(ctx.app, ctx.session.user, form, ctx.client_ip);
     if (created)
         return ctx.redirect_flash(edit_url(*created), "success", "Created user group " + form.name);
     if (!is_user_error(created.error()))
         return service_failure(ctx, created.error(), "create user group");
     return ctx.page(200, "user_group_new", "Add user group",
-                    new_form_view(ctx, form, field, created.error().message));
+                    new_form_view(ctx, form, created.error()));
 }
 
 // ---- edit tabs ----
@@ -125,18 +119,13 @@ Result<service::UserGroupInfo> load_group(Ctx& ctx) {
 }
 
 http::Response settings_page(Ctx& ctx, const service::UserGroupInfo& group,
-                             const service::UserGroupForm& form, const std::string& field,
-                             const std::string& error) {
+                             const service::UserGroupForm& form, const Error& error) {
     View view = edit_view(ctx, group, "settings");
     view.set("users_group_name", form.name)
         .set("user_group_description", form.description)
         .set("owner", form.owner)
         .set("users_group_active", form.active);
-    if (!error.empty()) {
-        const bool known =
-            field == "users_group_name" || field == "user_group_description" || field == "owner";
-        view.set(known ? "error_" + field : std::string("error"), error);
-    }
+    set_form_error(view, error, {"users_group_name", "user_group_description", "owner"});
     return ctx.page(200, "user_group_edit", "User group " + group.name, std::move(view));
 }
 
@@ -145,7 +134,7 @@ http::Response show_settings(Ctx& ctx) {
     if (!group)
         return service_failure(ctx, group.error(), "user group settings");
     service::UserGroupForm form{group->name, group->description, group->active, group->owner};
-    return settings_page(ctx, *group, form, {}, {});
+    return settings_page(ctx, *group, form, {});
 }
 
 http::Response update_settings(Ctx& ctx) {
@@ -157,15 +146,13 @@ http::Response update_settings(Ctx& ctx) {
     form.description = ctx.form_value("user_group_description").value_or("");
     form.active = truthy(ctx.form_value("users_group_active"));
     form.owner = ctx.form_value("owner").value_or("");
-    std::string field;
-    auto st = service::update_user_group(ctx.app, ctx.session.user, group->id, form, ctx.client_ip,
-                                         &field);
+    auto st = service::update_user_group(ctx.app, ctx.session.user, group->id, form, ctx.client_ip);
     if (st)
         return ctx.redirect_flash(edit_url(group->id), "success",
                                   "Updated user group " + form.name);
     if (!is_user_error(st.error()))
         return service_failure(ctx, st.error(), "update user group");
-    return settings_page(ctx, *group, form, field, st.error().message);
+    return settings_page(ctx, *group, form, st.error());
 }
 
 http::Response members_page(Ctx& ctx, const service::UserGroupInfo& group,

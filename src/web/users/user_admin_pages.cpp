@@ -107,7 +107,8 @@ http::Response show_users(Ctx& ctx) {
 
 struct NewUserState {
     service::NewAccount account;
-    std::string password_confirmation, error_field, error;
+    std::string password_confirmation;
+    Error error;  // of the failed attempt
 };
 
 http::Response new_user_page(Ctx& ctx, const NewUserState& state) {
@@ -120,14 +121,9 @@ http::Response new_user_page(Ctx& ctx, const NewUserState& state) {
         .set("email", state.account.email)
         .set("active", state.account.active)
         .set("admin", state.account.admin);
-    if (!state.error.empty()) {
-        static constexpr std::string_view kFields[] = {
-            "username", "password", "password_confirmation", "firstname", "lastname", "email"};
-        bool known = false;
-        for (auto f : kFields)
-            known |= f == state.error_field;
-        view.set(known ? "error_" + state.error_field : std::string("error"), state.error);
-    }
+    set_form_error(
+        view, state.error,
+        {"username", "password", "password_confirmation", "firstname", "lastname", "email"});
     return ctx.page(200, "user_new", "Add user", std::move(view));
 }
 
@@ -145,31 +141,25 @@ http::Response create_user(Ctx& ctx) {
     state.account.email = trimmed_form(ctx, "email");
     state.account.active = form_checked(ctx, "active");
     state.account.admin = form_checked(ctx, "admin");
-    std::string field;
-    Result<int64_t> id = fail(Errc::invalid_argument, "Passwords do not match");
-    if (auto st = service::validate_password(state.account.password); !st) {
-        id = fail(std::move(st.error()));
-        field = "password";
-    } else if (state.account.password != state.password_confirmation) {
-        field = "password_confirmation";
-    } else {
-        id = service::create_user(ctx.app, state.account, &field);
-    }
+    Result<int64_t> id =
+        fail_field(Errc::invalid_argument, "password_confirmation", "Passwords do not match");
+    if (auto st = service::validate_password(state.account.password); !st)
+        id = fail_field("password", std::move(st.error()));
+    else if (state.account.password == state.password_confirmation)
+        id = service::create_user(ctx.app, state.account);
     if (id)
         return ctx.redirect_flash("/_admin/users/" + std::to_string(*id) + "/edit", "success",
                                   "Created user " + state.account.username);
-    if (id.error().code != Errc::invalid_argument && id.error().code != Errc::conflict)
+    if (!is_user_error(id.error()))
         return service_failure(ctx, id.error(), "create user");
-    state.error_field = field;
-    state.error = id.error().message;
+    state.error = std::move(id.error());
     return new_user_page(ctx, state);
 }
 
 // ---- profile ----------------------------------------------------------------------------
 
 http::Response profile_tab(Ctx& ctx, const service::UserAccount& account,
-                           const service::ProfileChange& values, const std::string& error_field,
-                           const std::string& error) {
+                           const service::ProfileChange& values, const Error& error) {
     const auto managed = service::managed_fields(account);
     View view;
     view.set("csrf_token", ctx.session.csrf_token)
@@ -187,15 +177,9 @@ http::Response profile_tab(Ctx& ctx, const service::UserAccount& account,
         .set("managed_email", managed.email)
         .set("managed_password", managed.password)
         .set("managed_any", managed.username || managed.names || managed.email);
-    if (!error.empty()) {
-        static constexpr std::string_view kFields[] = {
-            "username", "firstname", "lastname",     "email",
-            "active",   "admin",     "new_password", "password_confirmation"};
-        bool known = false;
-        for (auto f : kFields)
-            known |= f == error_field;
-        view.set(known ? "error_" + error_field : std::string("error"), error);
-    }
+    set_form_error(view, error,
+                   {"username", "firstname", "lastname", "email", "active", "admin", "new_password",
+                    "password_confirmation"});
     return edit_page(ctx, account, "profile", 200, render("user_tab_profile", view));
 }
 
@@ -210,7 +194,7 @@ http::Response show_edit_user(Ctx& ctx) {
     values.email = account->email;
     values.active = account->active;
     values.admin = account->admin;
-    return profile_tab(ctx, *account, values, {}, {});
+    return profile_tab(ctx, *account, values, {});
 }
 
 http::Response update_user(Ctx& ctx) {
@@ -235,17 +219,16 @@ http::Response update_user(Ctx& ctx) {
     }
     if (managed.email)
         change.email = account->email;
-    std::string field;
-    auto st = service::update_user(ctx.app, ctx.session.user, account->user_id, change, &field,
-                                   ctx.session.id);
+    auto st =
+        service::update_user(ctx.app, ctx.session.user, account->user_id, change, ctx.session.id);
     if (st)
         return ctx.redirect_flash(user_path(*account, "/edit"), "success",
                                   "User " + change.username + " updated successfully");
-    if (st.error().code != Errc::invalid_argument && st.error().code != Errc::conflict)
+    if (!is_user_error(st.error()))
         return service_failure(ctx, st.error(), "update user");
     change.new_password.clear();
     change.password_confirmation.clear();
-    return profile_tab(ctx, *account, change, field, st.error().message);
+    return profile_tab(ctx, *account, change, st.error());
 }
 
 // ---- advanced / delete ------------------------------------------------------------------
