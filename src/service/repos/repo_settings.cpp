@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "service/permissions/permissions.hpp"
@@ -24,14 +25,6 @@ namespace kallithea::service {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 tl::unexpected<Error> field_error(std::string* failed_field, const char* field, Errc code,
                                   std::string message) {
@@ -219,7 +212,7 @@ Result<std::string> update_repo_settings(App& app, const AuthUser& actor, std::s
                                fmt::format("Repository group with name \"{}\" already exists",
                                            (*group)->group_name));
         std::error_code ec;
-        if (lower(full) != lower(current.repo_name) &&
+        if (text::ascii_lower(full) != text::ascii_lower(current.repo_name) &&
             fs::exists(fs::symlink_status(fs::path(*root) / full, ec)))
             return field_error(failed_field, "repo_name", Errc::conflict,
                                fmt::format("A directory named {} already exists in the "

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "perm/levels.hpp"
@@ -18,14 +19,6 @@ namespace {
 
 using store::Grantee;
 using store::GrantObject;
-
-std::string trimmed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 Status field_fail(std::string* field, std::string name, Errc code, std::string message) {
     if (field)
@@ -132,7 +125,7 @@ Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGro
     if (!*allowed)
         return fail(Errc::forbidden, "You may not create user groups");
     UserGroupForm clean = form;
-    clean.name = trimmed(form.name);
+    clean.name = std::string(text::trim(form.name));
     if (auto st = check_form(clean, field); !st)
         return fail(std::move(st.error()));
     auto def = app.default_user();
@@ -186,8 +179,8 @@ Result<UserGroupInfo> user_group(App& app, const AuthUser& user, int64_t id) {
 Status update_user_group(App& app, const AuthUser& actor, int64_t id, const UserGroupForm& form,
                          std::string_view client_ip, std::string* field) {
     UserGroupForm clean = form;
-    clean.name = trimmed(form.name);
-    clean.owner = trimmed(form.owner);
+    clean.name = std::string(text::trim(form.name));
+    clean.owner = std::string(text::trim(form.owner));
     if (auto st = check_form(clean, field); !st)
         return st;
     return in_transaction(app, [&](db::Connection& conn) -> Status {
@@ -234,7 +227,7 @@ Result<std::vector<UserGroupMemberInfo>> user_group_members(App& app, int64_t id
 }
 
 Status add_user_group_member(App& app, int64_t id, std::string_view username) {
-    const std::string name = trimmed(username);
+    const std::string name(text::trim(username));
     if (name.empty())
         return fail(Errc::invalid_argument, "Please enter a username");
     return in_transaction(app, [&](db::Connection& conn) -> Status {
