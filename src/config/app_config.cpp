@@ -2,13 +2,13 @@
 #include "config/app_config.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
+
+#include "core/text.hpp"
 
 namespace kallithea::config {
 namespace {
@@ -20,13 +20,6 @@ constexpr std::string_view kApp = "app:main";
 constexpr int kMinThreads = 2;
 constexpr int kSmallThreadsReplacement = 4;
 constexpr int kMaxThreads = 1024;
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Typed reads of one ini file; errors name the file, the section and the key.
 class Reader {
@@ -73,15 +66,10 @@ public:
         RETURN_IF_ERROR(value);
         if (!*value || (*value)->empty())
             return ok();
-        static constexpr std::array<std::string_view, 5> kTrue{"true", "yes", "on", "1", "t"};
-        static constexpr std::array<std::string_view, 5> kFalse{"false", "no", "off", "0", "f"};
-        const std::string word = lower(**value);
-        if (std::find(kTrue.begin(), kTrue.end(), word) != kTrue.end() || word == "y")
-            out = true;
-        else if (std::find(kFalse.begin(), kFalse.end(), word) != kFalse.end() || word == "n")
-            out = false;
-        else
+        const std::optional<bool> parsed = text::parse_bool(**value);
+        if (!parsed)
             return error(section, key, fmt::format("expected true or false, got '{}'", **value));
+        out = *parsed;
         return ok();
     }
 
@@ -204,7 +192,7 @@ Status load_database(const Reader& in, AppConfig& config) {
 
 // Python logging level names (fileConfig accepts the upper-case ones; we accept any case).
 std::optional<std::optional<log::Level>> parse_log_level(std::string_view name) {
-    const std::string word = lower(name);
+    const std::string word = text::ascii_lower(name);
     if (word == "notset" || word == "0")
         return std::optional<log::Level>{};  // inherit / everything
     if (word == "debug" || word == "10")

@@ -21,6 +21,7 @@
 #include "config/ini_template_text.hpp"
 #include "config/ini_text_edit.hpp"
 #include "core/random.hpp"
+#include "core/text.hpp"
 
 namespace kallithea::config {
 namespace {
@@ -56,20 +57,6 @@ struct CreateArgs {
     }
 };
 
-std::string_view trim(std::string_view text) {
-    const size_t begin = text.find_first_not_of(kWhitespace);
-    if (begin == std::string_view::npos)
-        return {};
-    return text.substr(begin, text.find_last_not_of(kWhitespace) - begin + 1);
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 tl::unexpected<Error> bad_argument(std::string message) {
     return fail(Errc::invalid_argument, "config-create: " + std::move(message));
 }
@@ -88,15 +75,16 @@ Result<CreateArgs> parse_args(const std::vector<std::string>& args) {
             return bad_argument("line breaks are not allowed in arguments");
         const size_t eq = arg.find('=');
         if (eq == std::string::npos && arg.size() > 2 && arg.front() == '[' && arg.back() == ']') {
-            section = std::string(trim(std::string_view(arg).substr(1, arg.size() - 2)));
+            section = std::string(
+                text::trim(std::string_view(arg).substr(1, arg.size() - 2), kWhitespace));
             continue;
         }
         if (eq == std::string::npos)
             return bad_argument(fmt::format("expected key=value or [section], got '{}'", arg));
-        const std::string key(trim(std::string_view(arg).substr(0, eq)));
+        const std::string key(text::trim(std::string_view(arg).substr(0, eq), kWhitespace));
         if (!valid_key(key))
             return bad_argument(fmt::format("invalid key in '{}'", arg));
-        std::string value(trim(std::string_view(arg).substr(eq + 1)));
+        std::string value(text::trim(std::string_view(arg).substr(eq + 1), kWhitespace));
         if (!section && out.vars.count(key))
             out.vars[key] = std::move(value);
         else
@@ -158,7 +146,7 @@ Result<std::map<std::string, std::string>> template_values(const CreateArgs& arg
     const auto [ptr, ec] = std::from_chars(port_text.data(), end, port);
     if (ec != std::errc() || ptr != end || port < 1 || port > 65535)
         return bad_argument(fmt::format("port must be a number 1..65535, got '{}'", port_text));
-    const std::string engine = lower(args.vars.at("database_engine"));
+    const std::string engine = text::ascii_lower(args.vars.at("database_engine"));
     if (engine == "mysql")
         return bad_argument("database_engine=mysql is not supported; use sqlite or postgres");
     const bool postgres = engine == "postgres" || engine == "postgresql";

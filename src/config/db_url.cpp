@@ -17,8 +17,6 @@
 namespace kallithea::config {
 namespace {
 
-using text::hex_value;
-
 // The parts of `scheme://user:password@host:port/database?query`, split the way SQLAlchemy's
 // URL regex splits them.
 struct UrlParts {
@@ -30,25 +28,6 @@ struct UrlParts {
     std::string database;
     std::vector<std::pair<std::string, std::string>> query;
 };
-
-// Like Python's urllib.parse.unquote: a '%' not followed by two hex digits stays as it is.
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
 
 // Where the password sits in `url` (begin, end), following SQLAlchemy's rules: the user name runs
 // up to the first ':' or '/', the password from that ':' up to the next '@'.
@@ -133,8 +112,8 @@ Status split_location(std::string_view url, std::string_view rest, UrlParts& par
         const size_t eq = item.find('=');
         if (eq == std::string_view::npos || eq == 0)
             continue;  // as Python's parse_qsl: blank and nameless items are dropped
-        parts.query.emplace_back(percent_decode(item.substr(0, eq), true),
-                                 percent_decode(item.substr(eq + 1), true));
+        parts.query.emplace_back(text::percent_decode_lenient(item.substr(0, eq), true),
+                                 text::percent_decode_lenient(item.substr(eq + 1), true));
     }
     return ok();
 }
@@ -144,17 +123,16 @@ Result<UrlParts> split_url(std::string_view url) {
     const size_t sep = url.find("://");
     if (sep == std::string_view::npos || !valid_scheme(url.substr(0, sep)))
         return url_error(url, "not a database URL (expected sqlite:// or postgresql://)");
-    parts.scheme = std::string(url.substr(0, sep));
-    std::transform(parts.scheme.begin(), parts.scheme.end(), parts.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    parts.scheme = text::ascii_lower(url.substr(0, sep));
     std::string_view rest = url.substr(sep + 3);
     const size_t stop = std::min(rest.find_first_of(":/"), rest.size());
     if (auto span = password_span(url)) {
-        parts.user = percent_decode(rest.substr(0, stop), false);
-        parts.password = percent_decode(url.substr(span->first, span->second - span->first), false);
+        parts.user = text::percent_decode_lenient(rest.substr(0, stop), false);
+        parts.password = text::percent_decode_lenient(
+            url.substr(span->first, span->second - span->first), false);
         rest = url.substr(span->second + 1);
     } else if (const size_t at = rest.substr(0, stop).rfind('@'); at != std::string_view::npos) {
-        parts.user = percent_decode(rest.substr(0, at), false);
+        parts.user = text::percent_decode_lenient(rest.substr(0, at), false);
         rest.remove_prefix(at + 1);
     }
     if (auto status = split_location(url, rest, parts); !status)

@@ -11,27 +11,14 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace kallithea::config {
 namespace {
 
 constexpr std::string_view kDefaultSection = "DEFAULT";
 constexpr std::string_view kWhitespace = " \t\r\f\v";
 constexpr size_t kMaxInterpolationDepth = 64;
-
-std::string_view trim(std::string_view text) {
-    const size_t begin = text.find_first_not_of(kWhitespace);
-    if (begin == std::string_view::npos)
-        return {};
-    const size_t end = text.find_last_not_of(kWhitespace);
-    return text.substr(begin, end - begin + 1);
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 void rtrim_in_place(std::string& text) {
     const size_t end = text.find_last_not_of(std::string_view(" \t\r\f\v\n"));
@@ -46,7 +33,7 @@ public:
     IniParser(Ini& ini, const std::string& label) : ini_(ini), label_(label) {}
 
     Status feed(std::string_view line, int number) {
-        const std::string_view text = trim(line);
+        const std::string_view text = text::trim(line, kWhitespace);
         const bool comment = text.starts_with('#') || text.starts_with(';');
         if (text.empty() || comment) {
             // ConfigParser keeps blank lines inside a value (trailing ones are trimmed later),
@@ -99,11 +86,12 @@ private:
         const size_t delimiter = text.find_first_of("=:");
         if (delimiter == std::string_view::npos)
             return error(number, fmt::format("expected 'key = value', got '{}'", text));
-        const std::string key = lower(trim(text.substr(0, delimiter)));
+        const std::string key =
+            text::ascii_lower(text::trim(text.substr(0, delimiter), kWhitespace));
         if (key.empty())
             return error(number, fmt::format("missing key name before '{}'", text[delimiter]));
-        auto [it, inserted] =
-            section_->values.emplace(key, std::string(trim(text.substr(delimiter + 1))));
+        auto [it, inserted] = section_->values.emplace(
+            key, std::string(text::trim(text.substr(delimiter + 1), kWhitespace)));
         if (!inserted)
             return error(number,
                          fmt::format("key '{}' appears twice in [{}]", key, section_->name));
@@ -194,7 +182,7 @@ std::optional<std::string> Ini::raw(std::string_view section, std::string_view k
     const Section* found = find_section(section);
     if (!found)
         return std::nullopt;
-    auto value = lookup(found, lower(key));
+    auto value = lookup(found, text::ascii_lower(key));
     if (!value)
         return std::nullopt;
     return std::string(*value);
@@ -221,7 +209,7 @@ Status Ini::expand(const Section* section, std::string_view value, std::string& 
             return fail(Errc::config, fmt::format("'%' must be followed by '%' or '(name)s', "
                                                   "found '{}'",
                                                   value.substr(0, 20)));
-        const std::string name = lower(value.substr(2, close - 2));
+        const std::string name = text::ascii_lower(value.substr(2, close - 2));
         value.remove_prefix(close + 2);
         if (std::find(stack.begin(), stack.end(), name) != stack.end() ||
             stack.size() > kMaxInterpolationDepth)
@@ -247,7 +235,7 @@ Result<std::optional<std::string>> Ini::get(std::string_view section, std::strin
     const Section* found = find_section(section);
     if (!found)
         return std::nullopt;
-    const std::string name = lower(key);
+    const std::string name = text::ascii_lower(key);
     const auto value = lookup(found, name);
     if (!value)
         return std::nullopt;

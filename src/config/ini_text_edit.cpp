@@ -2,27 +2,14 @@
 #include "config/ini_text_edit.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
+
+#include "core/text.hpp"
 
 namespace kallithea::config {
 namespace {
 
 constexpr std::string_view kWhitespace = " \t\r\f\v";
-
-std::string_view trim(std::string_view text) {
-    const size_t begin = text.find_first_not_of(kWhitespace);
-    if (begin == std::string_view::npos)
-        return {};
-    return text.substr(begin, text.find_last_not_of(kWhitespace) - begin + 1);
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool is_comment(std::string_view trimmed) {
     return trimmed.starts_with('#') || trimmed.starts_with(';');
@@ -30,7 +17,7 @@ bool is_comment(std::string_view trimmed) {
 
 // The section a header line opens, as ConfigParser reads it.
 std::optional<std::string_view> header_name(std::string_view line) {
-    const std::string_view text = trim(line);
+    const std::string_view text = text::trim(line, kWhitespace);
     const size_t close = text.rfind(']');
     if (!text.starts_with('[') || close == std::string_view::npos || close < 2)
         return std::nullopt;
@@ -42,17 +29,17 @@ std::optional<std::string> key_of(std::string_view text) {
     const size_t delimiter = text.find_first_of("=:");
     if (delimiter == std::string_view::npos)
         return std::nullopt;
-    std::string key = lower(trim(text.substr(0, delimiter)));
+    std::string key = text::ascii_lower(text::trim(text.substr(0, delimiter), kWhitespace));
     if (key.empty())
         return std::nullopt;
     return key;
 }
 
 std::optional<std::string> commented_key(std::string_view line) {
-    std::string_view text = trim(line);
+    std::string_view text = text::trim(line, kWhitespace);
     if (!is_comment(text))
         return std::nullopt;
-    auto key = key_of(trim(text.substr(1)));
+    auto key = key_of(text::trim(text.substr(1), kWhitespace));
     if (key && key->find_first_of(kWhitespace) != std::string::npos)
         return std::nullopt;  // prose, not a commented-out setting
     return key;
@@ -80,7 +67,7 @@ std::vector<LineRole> classify(const std::vector<std::string>& lines) {
     bool in_value = false;
     size_t option_indent = 0;
     for (size_t i = 0; i < lines.size(); ++i) {
-        const std::string_view text = trim(lines[i]);
+        const std::string_view text = text::trim(lines[i], kWhitespace);
         if (text.empty() || is_comment(text))
             continue;  // neither ends a value
         const size_t indent = lines[i].find_first_not_of(kWhitespace);
@@ -102,7 +89,8 @@ std::vector<LineRole> classify(const std::vector<std::string>& lines) {
 
 // The first line at or after `from` that is neither blank nor a comment, or lines.size().
 size_t next_meaningful(const std::vector<std::string>& lines, size_t from) {
-    while (from < lines.size() && (trim(lines[from]).empty() || is_comment(trim(lines[from]))))
+    while (from < lines.size() && (text::trim(lines[from], kWhitespace).empty() ||
+                                   is_comment(text::trim(lines[from], kWhitespace))))
         ++from;
     return from;
 }
@@ -149,14 +137,14 @@ std::string indent_before(const std::vector<std::string>& lines, size_t at) {
 void set_value(std::vector<std::string>& lines, std::string_view section, const std::string& key,
                const std::string& value) {
     const std::string line = value.empty() ? key + " =" : key + " = " + value;
-    const std::string wanted = lower(key);
+    const std::string wanted = text::ascii_lower(key);
     const std::vector<LineRole> roles = classify(lines);
     size_t header = 0;
     while (header < lines.size() &&
            !(roles[header].kind == LineRole::header && roles[header].name == section))
         ++header;
     if (header == lines.size()) {
-        if (!lines.empty() && !trim(lines.back()).empty())
+        if (!lines.empty() && !text::trim(lines.back(), kWhitespace).empty())
             lines.emplace_back();
         lines.push_back("[" + std::string(section) + "]");
         lines.push_back(line);

@@ -1,21 +1,95 @@
 // Implementation of core/time.hpp.
 #include "core/time.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
 
 namespace kallithea::timefmt {
+namespace {
+
+constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+CivilTime civil(std::chrono::sys_time<std::chrono::microseconds> wall, int offset_minutes) {
+    using namespace std::chrono;
+    const sys_days day = floor<days>(wall);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{wall - day};
+    CivilTime t;
+    t.year = static_cast<int>(ymd.year());
+    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    t.hour = static_cast<int>(hms.hours().count());
+    t.minute = static_cast<int>(hms.minutes().count());
+    t.second = static_cast<int>(hms.seconds().count());
+    t.microsecond = static_cast<int>(hms.subseconds().count());
+    t.weekday = static_cast<int>(weekday{day}.c_encoding());
+    t.offset_minutes = offset_minutes;
+    return t;
+}
+
+int year4(const CivilTime& t) {
+    return std::clamp(t.year, 0, 9999);
+}
+
+// "+hhmm" or, with a colon, "+hh:mm".
+std::string offset_text(int minutes, bool colon) {
+    const int abs_minutes = std::abs(minutes);
+    return fmt::format("{}{:02}{}{:02}", minutes < 0 ? '-' : '+', abs_minutes / 60 % 100,
+                       colon ? ":" : "", abs_minutes % 60);
+}
+
+}  // namespace
+
+CivilTime CivilTime::from_unix(int64_t seconds, int offset_minutes) {
+    using namespace std::chrono;
+    const sys_seconds wall{std::chrono::seconds{seconds + int64_t{offset_minutes} * 60}};
+    return civil(wall, offset_minutes);
+}
+
+CivilTime CivilTime::from(Clock::time_point t) {
+    return civil(std::chrono::floor<std::chrono::microseconds>(t), 0);
+}
+
+std::string CivilTime::display() const {
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", year4(*this), month, day, hour,
+                       minute, second);
+}
+
+std::string CivilTime::display_minutes() const {
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", year4(*this), month, day, hour, minute);
+}
+
+std::string CivilTime::iso8601() const {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year4(*this), month, day, hour,
+                       minute, second);
+}
+
+std::string CivilTime::rfc2822() const {
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} {}", kDays[weekday], day,
+                       kMonths[month - 1], year4(*this), hour, minute, second,
+                       offset_text(offset_minutes, false));
+}
+
+std::string CivilTime::rfc3339() const {
+    return iso8601() + offset_text(offset_minutes, true);
+}
+
+std::string CivilTime::db_datetime() const {
+    return fmt::format("{}.{:06}", display(), microsecond);
+}
+
+std::string CivilTime::http_date() const {
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[weekday], day,
+                       kMonths[month - 1], year4(*this), hour, minute, second);
+}
 
 std::string db_datetime(Clock::time_point t) {
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                       micros % 1000000);
+    return CivilTime::from(t).db_datetime();
 }
 
 std::string db_now() {
@@ -54,14 +128,7 @@ int64_t unix_now() {
 }
 
 std::string http_date(Clock::time_point t) {
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::time_t secs = Clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[tm.tm_wday], tm.tm_mday,
-                       kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return CivilTime::from(t).http_date();
 }
 
 }  // namespace kallithea::timefmt

@@ -10,27 +10,6 @@ namespace kallithea::http {
 namespace {
 
 using text::ascii_iequals;
-using text::hex_value;
-
-// Decodes like percent_decode but keeps malformed escapes as they are (browsers and Python's
-// parse_qsl do the same for form data).
-std::string decode_lenient(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == '+') {
-            out.push_back(' ');
-        } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-                   hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -241,25 +220,6 @@ std::string_view status_reason(int status) {
     }
 }
 
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
-                return std::nullopt;
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string percent_encode(std::string_view s, bool keep_slash) {
     static constexpr char kDigits[] = "0123456789ABCDEF";
     std::string out;
@@ -290,10 +250,10 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view bod
             continue;
         const size_t eq = part.find('=');
         if (eq == std::string_view::npos) {
-            out.emplace_back(decode_lenient(part), std::string());
+            out.emplace_back(text::percent_decode_lenient(part, true), std::string());
         } else {
-            out.emplace_back(decode_lenient(part.substr(0, eq)),
-                             decode_lenient(part.substr(eq + 1)));
+            out.emplace_back(text::percent_decode_lenient(part.substr(0, eq), true),
+                             text::percent_decode_lenient(part.substr(eq + 1), true));
         }
     }
     return out;

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
+
 #include "core/error.hpp"
 
 namespace kallithea::http {
@@ -114,8 +116,8 @@ using Admitter = std::function<std::optional<Response>(Request& head)>;
 // Reason phrase for a status code ("Not Found").
 std::string_view status_reason(int status);
 
-// Percent-decodes s; nullopt on a malformed escape. plus_is_space for form/query encoding.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
+// Percent-decodes s; nullopt on a malformed escape (core/text.hpp has the one implementation).
+using text::percent_decode;
 std::string percent_encode(std::string_view s, bool keep_slash = false);
 // Parses application/x-www-form-urlencoded text.
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
+#include "core/time.hpp"
 #include "remote/curl_easy.hpp"
 
 namespace kallithea::remote {
@@ -61,12 +62,7 @@ std::string encoded_subject(const std::string& subject) {
 }
 
 std::string rfc5322_date() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    return buf;
+    return timefmt::CivilTime::from(timefmt::Clock::now()).rfc2822();
 }
 
 // Body lines with CRLF ends (libcurl dot-stuffs and adds the final "." itself).

@@ -3,18 +3,16 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace kallithea::web {
 
 bool truthy(const std::optional<std::string>& value) {
-    return value && (*value == "True" || *value == "true" || *value == "on" || *value == "1");
+    return text::str2bool(value);
 }
 
 std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
+    return std::string(text::trim(text));
 }
 
 std::optional<int64_t> parse_positive_id(std::string_view text) {

@@ -13,9 +13,10 @@
 
 namespace kallithea::web {
 
-// A check box or boolean field: "True", "true", "on", "1".
+// A check box or boolean field, as Kallithea's StringBoolean / str2bool reads it: "true", "t",
+// "yes", "y", "on", "1" in any case (text::str2bool); anything else, and a missing field, false.
 bool truthy(const std::optional<std::string>& value);
-// Without leading and trailing white space (" \t\r\n").
+// Without leading and trailing ASCII white space (text::trim), as Kallithea's strip=True.
 std::string trimmed(std::string text);
 // A whole positive decimal number.
 std::optional<int64_t> parse_positive_id(std::string_view text);

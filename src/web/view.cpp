@@ -236,7 +236,9 @@ private:
         return value;
     }
 
-    static bool truthy(const View::Value* value) {
+    // Whether a {{#section}} renders (Mustache truthiness: any non-empty string, even "false",
+    // counts; not a boolean setting, which core/text.hpp's str2bool reads).
+    static bool renders_section(const View::Value* value) {
         if (!value)
             return false;
         if (const auto* s = std::get_if<std::string>(&value->v))
@@ -249,7 +251,7 @@ private:
     }
 
     void section(const View::Value* value, size_t begin, size_t end) {
-        if (!truthy(value))
+        if (!renders_section(value))
             return;
         const View* object = std::get_if<View>(&value->v);
         if (const auto* items = std::get_if<std::vector<View>>(&value->v)) {
@@ -294,7 +296,7 @@ private:
                     i = node.end;
                     break;
                 case Node::Kind::kInverted:
-                    if (!truthy(lookup(node)))
+                    if (!renders_section(lookup(node)))
                         run(i + 1, node.end);
                     i = node.end;
                     break;

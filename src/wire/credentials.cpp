@@ -20,21 +20,6 @@ int base64_value(char c) {
     return -1;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 std::optional<std::string> base64_decode(std::string_view text) {
@@ -63,7 +48,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
     header = text::trim_blanks(header);
     const auto space = header.find(' ');
-    if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic"))
+    if (space == std::string_view::npos || !text::ascii_iequals(header.substr(0, space), "basic"))
         return std::nullopt;
     auto decoded = base64_decode(text::trim_blanks(header.substr(space + 1)));
     if (!decoded)

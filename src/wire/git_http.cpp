@@ -2,6 +2,7 @@
 // the anonymous `default` user first, then HTTP Basic credentials).
 #include "wire/git_http.hpp"
 
+#include "core/text.hpp"
 #include "http/client_address.hpp"
 
 #include <cctype>
@@ -119,12 +120,7 @@ bool content_type_is(std::string_view header, std::string_view expected) {
     header = header.substr(0, header.find(';'));
     while (!header.empty() && header.back() == ' ')
         header.remove_suffix(1);
-    if (header.size() != expected.size())
-        return false;
-    for (size_t i = 0; i < header.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(header[i])) != expected[i])
-            return false;
-    return true;
+    return text::ascii_iequals(header, expected);  // `expected` is lower case
 }
 
 }  // namespace

@@ -8,20 +8,12 @@
 #include <cstring>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace kallithea::wire {
 namespace {
 
 constexpr size_t kRawChunk = 64 * 1024;
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 }  // namespace
 
@@ -45,9 +37,10 @@ RequestBody::~RequestBody() = default;
 Result<std::unique_ptr<RequestBody>> RequestBody::open(http::BodyReader& body,
                                                        std::string_view content_encoding,
                                                        uint64_t max_decoded) {
-    if (content_encoding.empty() || iequals(content_encoding, "identity"))
+    if (content_encoding.empty() || text::ascii_iequals(content_encoding, "identity"))
         return std::unique_ptr<RequestBody>(new RequestBody(body, false, max_decoded));
-    if (iequals(content_encoding, "gzip") || iequals(content_encoding, "x-gzip"))
+    if (text::ascii_iequals(content_encoding, "gzip") ||
+        text::ascii_iequals(content_encoding, "x-gzip"))
         return std::unique_ptr<RequestBody>(new RequestBody(body, true, max_decoded));
     return fail(Errc::invalid_argument, "Unsupported Content-Encoding",
                 std::string(content_encoding));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "service/app.hpp"
 
 namespace kallithea::service {
@@ -110,9 +111,9 @@ Result<LoginThrottleRules> LoginThrottleRules::from_ini(
     LoginThrottleRules rules;
     if (auto it = ini.find("login_throttle.enabled"); it != ini.end()) {
         const std::string& v = it->second;
-        if (v == "false" || v == "False" || v == "0" || v == "no" || v == "off")
-            rules.enabled = false;
-        else if (v != "true" && v != "True" && v != "1" && v != "yes" && v != "on")
+        if (const auto enabled = text::parse_bool(v))
+            rules.enabled = *enabled;
+        else
             return fail(Errc::config,
                         fmt::format("[app:main] login_throttle.enabled: expected true or false, "
                                     "got '{}'",

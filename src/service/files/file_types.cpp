@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/text.hpp"
 #include "service/files/files.hpp"
 
 namespace kallithea::service {
@@ -246,10 +247,7 @@ std::string extension_of(std::string_view name) {
     const auto dot = name.rfind('.');
     if (dot == std::string_view::npos || dot == 0)
         return {};
-    std::string ext(name.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
+    return text::ascii_lower(name.substr(dot + 1));
 }
 
 std::string_view base_name(std::string_view name) {

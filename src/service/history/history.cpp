@@ -10,66 +10,11 @@
 #include <map>
 #include <set>
 
+#include "core/time.hpp"
 #include "vcs/repository.hpp"
 
 namespace kallithea::service {
 namespace {
-
-struct CivilTime {
-    int year, month, day, weekday, hour, minute, second;
-};
-
-// The signature's wall-clock time in its own offset.
-CivilTime civil_time(const vcs::Signature& sig) {
-    using namespace std::chrono;
-    const sys_seconds t{seconds{sig.time + int64_t{sig.offset_minutes} * 60}};
-    const sys_days day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    return {static_cast<int>(ymd.year()),
-            static_cast<int>(static_cast<unsigned>(ymd.month())),
-            static_cast<int>(static_cast<unsigned>(ymd.day())),
-            static_cast<int>(weekday{day}.c_encoding()),
-            static_cast<int>(hms.hours().count()),
-            static_cast<int>(hms.minutes().count()),
-            static_cast<int>(hms.seconds().count())};
-}
-
-// Writes n as exactly `width` decimal digits (n >= 0) at p; returns the end.
-char* put_digits(char* p, int n, int width) {
-    for (int i = width - 1; i >= 0; --i, n /= 10)
-        p[i] = static_cast<char>('0' + n % 10);
-    return p + width;
-}
-
-std::string offset_text(int minutes, bool colon) {
-    const int abs_minutes = std::abs(minutes);
-    char buf[8];
-    char* p = buf;
-    *p++ = minutes < 0 ? '-' : '+';
-    p = put_digits(p, abs_minutes / 60 % 100, 2);
-    if (colon)
-        *p++ = ':';
-    p = put_digits(p, abs_minutes % 60, 2);
-    return std::string(buf, p);
-}
-
-// "YYYY-MM-DD<sep>hh:mm:ss" (years 0..9999).
-std::string date_time_text(const CivilTime& t, char separator) {
-    char buf[19];
-    char* p = put_digits(buf, std::clamp(t.year, 0, 9999), 4);
-    *p++ = '-';
-    p = put_digits(p, t.month, 2);
-    *p++ = '-';
-    p = put_digits(p, t.day, 2);
-    *p++ = separator;
-    p = put_digits(p, t.hour, 2);
-    *p++ = ':';
-    p = put_digits(p, t.minute, 2);
-    *p++ = ':';
-    p = put_digits(p, t.second, 2);
-    return std::string(buf, p);
-}
 
 // Python's urllib.parse.quote (safe '/'), as Kallithea quotes {user}.
 std::string quote_user(std::string_view text) {
@@ -135,23 +80,15 @@ std::string setting_or(App& app, const std::string& name, std::string fallback) 
 }  // namespace
 
 std::string display_date(const vcs::Signature& sig) {
-    return date_time_text(civil_time(sig), ' ');
+    return timefmt::CivilTime::from_unix(sig.time, sig.offset_minutes).display();
 }
 
 std::string rfc2822_date(const vcs::Signature& sig) {
-    static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                         "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> kMonths = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const CivilTime t = civil_time(sig);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d ", kDays[t.weekday], t.day,
-                  kMonths[t.month - 1], t.year, t.hour, t.minute, t.second);
-    return buf + offset_text(sig.offset_minutes, false);
+    return timefmt::CivilTime::from_unix(sig.time, sig.offset_minutes).rfc2822();
 }
 
 std::string rfc3339_date(const vcs::Signature& sig) {
-    return date_time_text(civil_time(sig), 'T') + offset_text(sig.offset_minutes, true);
+    return timefmt::CivilTime::from_unix(sig.time, sig.offset_minutes).rfc3339();
 }
 
 std::string site_base_url(App& app, const RequestOrigin& origin) {

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/pool.hpp"
 #include "remote/smtp.hpp"
@@ -21,11 +22,6 @@ std::string app_value(const config::AppConfig& config, const std::string& key,
     return it == config.app.end() ? fallback : it->second;
 }
 
-bool truthy(const std::string& value) {
-    return value == "true" || value == "True" || value == "TRUE" || value == "1" ||
-           value == "yes" || value == "on";
-}
-
 std::string one_line(std::string text) {
     for (char& c : text)
         if (c == '\r' || c == '\n')
@@ -36,8 +32,8 @@ std::string one_line(std::string text) {
 Result<remote::SmtpSettings> smtp_settings(const config::AppConfig& config) {
     remote::SmtpSettings s;
     s.server = app_value(config, "smtp_server");
-    s.implicit_tls = truthy(app_value(config, "smtp_use_ssl"));
-    s.starttls = !s.implicit_tls && truthy(app_value(config, "smtp_use_tls"));
+    s.implicit_tls = text::str2bool(app_value(config, "smtp_use_ssl"));
+    s.starttls = !s.implicit_tls && text::str2bool(app_value(config, "smtp_use_tls"));
     s.username = app_value(config, "smtp_username");
     s.password = app_value(config, "smtp_password");
     const std::string port = app_value(config, "smtp_port");

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "perm/ip_whitelist.hpp"
@@ -82,10 +83,6 @@ Result<DefaultGrants> default_grants(App& app) {
     auto names = store::Grants(*conn).global(store::Grantee::user, user->user_id);
     RETURN_IF_ERROR(names);
     return DefaultGrants{user->active, std::move(*names)};
-}
-
-bool truthy(const std::string& value) {
-    return value == "True" || value == "true" || value == "1" || value == "on";
 }
 
 // Whether `client_ip` stays allowed with the `default` list `networks` plus the actor's own.
@@ -251,9 +248,9 @@ Result<RepoDefaultSettings> load_repo_default_settings(App& app) {
     };
     RepoDefaultSettings out;
     out.type = value("default_repo_type") == "hg" ? "hg" : "git";
-    out.is_private = truthy(value("default_repo_private"));
-    out.enable_downloads = truthy(value("default_repo_enable_downloads"));
-    out.enable_statistics = truthy(value("default_repo_enable_statistics"));
+    out.is_private = text::str2bool(value("default_repo_private"));
+    out.enable_downloads = text::str2bool(value("default_repo_enable_downloads"));
+    out.enable_statistics = text::str2bool(value("default_repo_enable_statistics"));
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "service/repos/repo_names.hpp"
 #include "store/permissions/permissions.hpp"
 #include "store/repo_groups/repo_groups.hpp"
@@ -14,10 +15,6 @@
 
 namespace kallithea::service::detail {
 namespace {
-
-bool truthy(std::string_view value) {
-    return value == "True" || value == "true" || value == "1";
-}
 
 Status copy_group_grants(db::Connection& conn, int64_t repo_id, int64_t group_id) {
     store::RepoGroups groups(conn);
@@ -62,9 +59,9 @@ Result<RepoDefaults> load_repo_defaults(db::Connection& conn) {
     // A default this build cannot serve (Kallithea's initial "hg") falls back to Git.
     if (repo_type_available(type))
         out.type = type;
-    out.is_private = truthy(value("default_repo_private"));
-    out.downloads = truthy(value("default_repo_enable_downloads"));
-    out.statistics = truthy(value("default_repo_enable_statistics"));
+    out.is_private = text::str2bool(value("default_repo_private"));
+    out.downloads = text::str2bool(value("default_repo_enable_downloads"));
+    out.statistics = text::str2bool(value("default_repo_enable_statistics"));
     return out;
 }
 

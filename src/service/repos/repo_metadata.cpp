@@ -3,12 +3,12 @@
 // that bypassed the server.
 #include "service/repos/repo_metadata.hpp"
 
-#include <ctime>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "db/pool.hpp"
 #include "store/repos/repositories.hpp"
 #include "store/ui.hpp"
@@ -78,14 +78,10 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
-// Kallithea's changeset dates: the committer time as a naive local datetime, ISO format.
-std::string local_iso_time(int64_t seconds) {
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    return buf;
+// Kallithea's changeset dates: the committer time as a naive datetime, ISO format. Kallithea
+// (and this code before) used the server's local time zone; this is UTC, whatever TZ says.
+std::string utc_iso_time(int64_t seconds) {
+    return timefmt::CivilTime::from_unix(seconds).iso8601();
 }
 
 // BaseChangeset.__json__() through Kallithea's json.dumps, keys in its order.
@@ -125,14 +121,14 @@ Result<std::string> changeset_cache_json(vcs::Repository& repo) {
         newest = std::move(*log);
     }
     if (newest.empty())
-        return changeset_json(std::string(12, '0'), std::string(40, '0'), -1, "", local_iso_time(0),
+        return changeset_json(std::string(12, '0'), std::string(40, '0'), -1, "", utc_iso_time(0),
                               "");
     query.limit = 0;
     auto count = repo.count(query);
     RETURN_IF_ERROR(count);
     const vcs::ChangesetInfo& tip = newest.front();
     return changeset_json(tip.short_id, tip.id, static_cast<int64_t>(*count) - 1, tip.message,
-                          local_iso_time(tip.committer.time), tip.author.full());
+                          utc_iso_time(tip.committer.time), tip.author.full());
 }
 
 struct RepoLocation {

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "core/time.hpp"
+
 namespace kallithea::service {
 namespace {
 
@@ -100,15 +102,9 @@ bool is_removed_backup(std::string_view dirname) {
 
 std::string removed_backup_name(std::string_view just_name,
                                 std::chrono::system_clock::time_point when) {
-    using namespace std::chrono;
-    const auto micros = floor<microseconds>(when);
-    const auto day = floor<days>(micros);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{micros - day};
-    return fmt::format("rm__{:04d}{:02d}{:02d}_{:02d}{:02d}{:02d}_{:06d}__{}", int(ymd.year()),
-                       unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
-                       hms.minutes().count(), hms.seconds().count(), hms.subseconds().count(),
-                       just_name);
+    const auto t = timefmt::CivilTime::from(when);
+    return fmt::format("rm__{:04d}{:02d}{:02d}_{:02d}{:02d}{:02d}_{:06d}__{}", t.year, t.month,
+                       t.day, t.hour, t.minute, t.second, t.microsecond, just_name);
 }
 
 std::optional<std::chrono::system_clock::time_point> removed_backup_time(std::string_view dirname) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "service/repos/repo_access.hpp"
@@ -67,9 +68,7 @@ std::string description_of(const fs::path& dir, const std::string& name) {
     std::string text(4096, '\0');
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<size_t>(in.gcount()));
-    const auto first = text.find_first_not_of(" \t\r\n");
-    const auto last = text.find_last_not_of(" \t\r\n");
-    text = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+    text = std::string(text::trim(text, " \t\r\n"));
     if (text.empty() || text.starts_with("Unnamed repository;"))
         return name + " repository";
     return text;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "service/permissions/listing_permissions.hpp"
@@ -27,14 +28,6 @@ namespace kallithea::service {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // Groups the actor may put repositories in (admin: all; others group.write), and whether the
 // top level is allowed.
@@ -198,7 +191,8 @@ Status check_name_free(db::Connection& conn, const fs::path& root, const std::st
             Errc::conflict, "repo_name",
             fmt::format("Repository group with name \"{}\" already exists", (*group)->group_name));
     std::error_code ec;
-    if (lower(full) != lower(current.repo_name) && fs::exists(fs::symlink_status(root / full, ec)))
+    if (text::ascii_lower(full) != text::ascii_lower(current.repo_name) &&
+        fs::exists(fs::symlink_status(root / full, ec)))
         return fail_field(Errc::conflict, "repo_name",
                           fmt::format("A directory named {} already exists in the "
                                       "repository root",

@@ -1,6 +1,7 @@
 // Creating and deleting repositories (service/repos/repos.hpp).
 #include "service/repos/repos.hpp"
 
+#include "core/text.hpp"
 #include "service/permissions/permissions.hpp"
 
 #include <filesystem>
@@ -25,19 +26,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 Result<std::string> resolve_type(const std::optional<std::string>& asked,
                                  const detail::RepoDefaults& defaults) {
     if (!asked || asked->empty())
         return defaults.type;
-    const std::string type = lower(*asked);
+    const std::string type = text::ascii_lower(*asked);
     if (type == "hg")
         return fail(Errc::unavailable, "Mercurial support is not available yet");
     if (!detail::repo_type_available(type))
@@ -59,7 +52,7 @@ Status check_name_free(db::Connection& conn, const std::string& full, const fs::
     if (*group)
         return fail(Errc::conflict, fmt::format("Repository group with name \"{}\" already exists",
                                                 (*group)->group_name));
-    const bool dot_git = lower(full).ends_with(".git");
+    const bool dot_git = text::ascii_lower(full).ends_with(".git");
     const std::string twin = dot_git ? full.substr(0, full.size() - 4) : full + ".git";
     if (!twin.empty() && twin.back() != '/') {
         auto other = repos.by_name_ci(twin);
@@ -82,7 +75,7 @@ Status check_name_free(db::Connection& conn, const std::string& full, const fs::
 // The actor, or (admins only) the named active user.
 Result<detail::UserRef> resolve_owner(db::Connection& conn, const AuthUser& actor,
                                       const std::optional<std::string>& name) {
-    if (!name || name->empty() || lower(*name) == lower(actor.username))
+    if (!name || name->empty() || text::ascii_lower(*name) == text::ascii_lower(actor.username))
         return detail::UserRef{actor.user_id.value_or(0), actor.username};
     auto user = store::Users(conn).by_username(*name);
     if (!user)

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "perm/levels.hpp"
@@ -18,14 +19,6 @@ namespace {
 
 using store::Grantee;
 using store::GrantObject;
-
-std::string trimmed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 // Letters, digits, spaces, '_', '-' and '.'; bytes of multi-byte UTF-8 letters pass too.
 Status check_form(const UserGroupForm& form) {
@@ -126,7 +119,7 @@ Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGro
     if (!*allowed)
         return fail(Errc::forbidden, "You may not create user groups");
     UserGroupForm clean = form;
-    clean.name = trimmed(form.name);
+    clean.name = std::string(text::trim(form.name));
     RETURN_IF_ERROR(check_form(clean));
     auto def = app.default_user();
     RETURN_IF_ERROR(def);
@@ -177,8 +170,8 @@ Result<UserGroupInfo> user_group(App& app, const AuthUser& user, int64_t id) {
 Status update_user_group(App& app, const AuthUser& actor, int64_t id, const UserGroupForm& form,
                          std::string_view client_ip) {
     UserGroupForm clean = form;
-    clean.name = trimmed(form.name);
-    clean.owner = trimmed(form.owner);
+    clean.name = std::string(text::trim(form.name));
+    clean.owner = std::string(text::trim(form.owner));
     RETURN_IF_ERROR(check_form(clean));
     return in_transaction(app, [&](db::Connection& conn) -> Status {
         store::UserGroups groups(conn);
@@ -224,7 +217,7 @@ Result<std::vector<UserGroupMemberInfo>> user_group_members(App& app, int64_t id
 }
 
 Status add_user_group_member(App& app, int64_t id, std::string_view username) {
-    const std::string name = trimmed(username);
+    const std::string name(text::trim(username));
     if (name.empty())
         return fail(Errc::invalid_argument, "Please enter a username");
     return in_transaction(app, [&](db::Connection& conn) -> Status {

@@ -7,17 +7,11 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 
 namespace kallithea::store {
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 Status removed_one(Result<int64_t> affected, std::string_view what) {
     RETURN_IF_ERROR(affected);
@@ -40,7 +34,7 @@ Result<std::vector<UserEmailRow>> UserEmails::list(int64_t user_id) {
 }
 
 Result<int64_t> UserEmails::add(int64_t user_id, std::string_view email) {
-    const std::string address = lower_ascii(email);
+    const std::string address = text::ascii_lower(email);
     auto taken = conn_.scalar<int64_t>(
         "SELECT (SELECT COUNT(*) FROM users WHERE lower(email) = ?) + "
         "(SELECT COUNT(*) FROM user_email_map WHERE lower(email) = ?)",

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 
 namespace kallithea::store {
@@ -36,13 +37,6 @@ UserRow to_user(const db::Row& r) {
     u.last_login = r.opt_datetime(11);
     u.created_on = r.datetime(12);
     return u;
-}
-
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
 }
 
 std::string like_pattern(std::string_view query) {
@@ -122,7 +116,7 @@ Result<int64_t> Users::create(const NewUser& user) {
                     fmt::format("A user with username {} already exists", user.username));
     std::optional<std::string> email;
     if (user.email && !user.email->empty())
-        email = lower_ascii(*user.email);
+        email = text::ascii_lower(*user.email);
     if (email) {
         auto same_email = by_email(*email);
         RETURN_IF_ERROR(same_email);
@@ -201,7 +195,7 @@ Status Users::update_profile(int64_t user_id, const UserProfile& profile) {
                     fmt::format("A user with username {} already exists", profile.username));
     std::optional<std::string> email;
     if (profile.email && !profile.email->empty())
-        email = lower_ascii(*profile.email);
+        email = text::ascii_lower(*profile.email);
     if (email) {
         auto taken = conn_.scalar<int64_t>(
             "SELECT (SELECT COUNT(*) FROM users WHERE lower(email) = ? AND user_id <> ?) + "

@@ -7,6 +7,7 @@
 
 #include "core/lru_cache.hpp"
 
+#include "core/text.hpp"
 #include "vcs/git/git_command.hpp"
 #include "vcs/git/git_repository_impl.hpp"
 
@@ -41,13 +42,9 @@ std::string join_path(std::string_view dir, std::string_view name) {
     return out;
 }
 
-std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r");
-    if (b == std::string_view::npos) {
-        return {};
-    }
-    size_t e = s.find_last_not_of(" \t\r");
-    std::string out(s.substr(b, e - b + 1));
+// A .gitmodules line or value: without blanks and CR around it, nor one pair of quotes.
+std::string unquoted(std::string_view s) {
+    std::string out(text::trim(s, " \t\r"));
     if (out.size() >= 2 && out.front() == '"' && out.back() == '"') {
         out = out.substr(1, out.size() - 2);
     }
@@ -64,7 +61,7 @@ std::map<std::string, std::string> parse_gitmodules(std::string_view text) {
         if (end == std::string_view::npos) {
             end = text.size();
         }
-        std::string line = trim(text.substr(begin, end - begin));
+        std::string line = unquoted(text.substr(begin, end - begin));
         begin = end + 1;
         if (line.empty() || line[0] == '#' || line[0] == ';') {
             continue;
@@ -77,8 +74,8 @@ std::map<std::string, std::string> parse_gitmodules(std::string_view text) {
         if (eq == std::string::npos) {
             continue;
         }
-        std::string key = trim(line.substr(0, eq));
-        std::string value = trim(line.substr(eq + 1));
+        std::string key = unquoted(line.substr(0, eq));
+        std::string value = unquoted(line.substr(eq + 1));
         if (key == "path") {
             path_of[section] = value;
         } else if (key == "url") {

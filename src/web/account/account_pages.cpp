@@ -1,6 +1,7 @@
 // Login and logout pages (/_admin/login, /_admin/logout; logging out only by POST).
 #include "core/log.hpp"
 #include "service/account/login_throttle.hpp"
+#include "web/form_values.hpp"
 #include "web/routes.hpp"
 
 namespace kallithea::web {
@@ -57,9 +58,7 @@ http::Response show_login(Ctx& ctx) {
 http::Response submit_login(Ctx& ctx) {
     const std::string username = ctx.form_value("username").value_or("");
     const std::string password = ctx.form_value("password").value_or("");
-    const std::string remember_field = ctx.form_value("remember").value_or("");
-    const bool remember = !remember_field.empty() && remember_field != "False" &&
-                          remember_field != "false" && remember_field != "0";
+    const bool remember = truthy(ctx.form_value("remember"));  // Kallithea's StringBoolean
     if (username.empty() || password.empty())
         return login_form(ctx, 200, "Please enter a username and a password.", username, remember);
     // After repeated failures: refused, even with the right password, until the delay is over.

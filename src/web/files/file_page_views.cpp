@@ -1,5 +1,6 @@
 // Shared pieces of the file pages (see file_page_views.hpp).
 #include "web/files/file_page_views.hpp"
+#include "core/time.hpp"
 #include "web/html_escape.hpp"
 
 #include <algorithm>
@@ -15,22 +16,6 @@
 
 namespace kallithea::web::file_pages {
 namespace {
-
-struct CivilTime {
-    int year;
-    unsigned month, day;
-    int64_t hour, minute, second;
-};
-
-CivilTime civil(int64_t seconds) {
-    using namespace std::chrono;
-    const sys_seconds tp{std::chrono::seconds(seconds)};
-    const sys_days day = floor<days>(tp);
-    const year_month_day ymd{day};
-    const int64_t rest = (tp - day).count();
-    return {int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
-            rest / 3600,     rest % 3600 / 60,      rest % 60};
-}
 
 void append_number(std::string& out, int n) {
     char digits[16];
@@ -172,14 +157,11 @@ std::string format_size(uint64_t bytes) {
 }
 
 std::string format_date(int64_t seconds) {
-    const CivilTime t = civil(seconds);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.year, t.month, t.day, t.hour, t.minute);
+    return timefmt::CivilTime::from_unix(seconds).display_minutes();
 }
 
 std::string iso_date(int64_t seconds) {
-    const CivilTime t = civil(seconds);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year, t.month, t.day, t.hour,
-                       t.minute, t.second);
+    return timefmt::CivilTime::from_unix(seconds).iso8601() + "Z";
 }
 
 std::string source_rows(std::string_view text) {

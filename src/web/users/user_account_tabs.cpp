@@ -2,9 +2,9 @@
 #include "web/users/user_account_tabs.hpp"
 
 #include <charconv>
-#include <ctime>
 
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "service/users/user_admin.hpp"
 
 namespace kallithea::web {
@@ -13,12 +13,8 @@ namespace {
 std::string expiry_text(const service::ApiKeyInfo& key) {
     if (key.expires < 0)
         return "never";
-    const std::time_t t = static_cast<std::time_t>(key.expires);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return (key.expired ? "expired " : "") + std::string(buf);
+    const std::string when = timefmt::CivilTime::from_unix(key.expires).display_minutes() + " UTC";
+    return (key.expired ? "expired " : "") + when;
 }
 
 struct ApiKeyForm {
