@@ -1,13 +1,12 @@
 """/_admin/permissions (default user's grants, anonymous access, apply to existing, global IP
 whitelist, overview) and /_admin/defaults."""
 import subprocess
-import time
 
 import pytest
 import requests
 
 from conftest import (ADMIN_PASSWORD, csrf_token, git_env, login, make_repo, make_user,
-                      make_user_group)
+                      make_user_group, wait_until)
 
 
 @pytest.fixture
@@ -220,8 +219,9 @@ def test_ip_whitelist(server, env, tmp_path):
     # straight in the database: only a network we are not in
     db.execute("DELETE FROM user_ip_map WHERE ip_addr='127.0.0.1/32'")
     db.commit()
-    time.sleep(3.5)  # the app caches the `default` user for 3 s
-    assert requests.get(server.url + "/").status_code == 403
+    # The app caches the `default` user (its IP list included) for 3 s.
+    wait_until(lambda: requests.get(server.url + "/", timeout=30).status_code == 403,
+               timeout=15, what="the IP list change to take effect")
     assert s.get(server.url + "/_admin/permissions").status_code == 403
     r = requests.post(server.url + "/_admin/login",
                       data={"username": "admin", "password": ADMIN_PASSWORD},
