@@ -63,3 +63,44 @@ def grant(srv, obj_kind, obj_name, grantee_kind, grantee_name, permission):
                "permission_id FROM permissions WHERE permission_name=?",
                (obj_id, who_id, permission))
     db.commit()
+
+
+def set_default_permission(srv, permission):
+    """Replaces the `default` user's global grant of the same kind (e.g. hg.register.none for
+    any hg.register.*). Replace with `kallithea permission-set-default PERMISSION` once it
+    exists (today the /_admin/permissions form does it)."""
+    kind = permission.rsplit(".", 1)[0]
+    db = srv.db()
+    db.execute("DELETE FROM user_to_perm WHERE user_id=(SELECT user_id FROM users WHERE "
+               "username='default') AND permission_id IN (SELECT permission_id FROM permissions "
+               "WHERE permission_name LIKE ?)", (kind + ".%",))
+    db.execute("INSERT INTO user_to_perm (user_id, permission_id) SELECT (SELECT user_id FROM "
+               "users WHERE username='default'), permission_id FROM permissions WHERE "
+               "permission_name=?", (permission,))
+    db.commit()
+
+
+def make_user_with_hash(srv, username, password_hash, active=True, email=None):
+    """A user row holding a ready-made password hash (another bcrypt implementation, a legacy
+    format). No command takes a hash: `kallithea user-create` hashes the password itself; a
+    `--password-hash` option would replace this."""
+    db = srv.db()
+    db.execute("INSERT INTO users (username, password, active, admin, firstname, lastname, email, "
+               "extern_type, extern_name, api_key, created_on) VALUES "
+               "(?, ?, ?, 0, 'F', 'L', ?, 'internal', ?, ?, '2024-01-01 00:00:00.000000')",
+               (username, password_hash, 1 if active else 0, email or f"{username}@example.com",
+                username, username.ljust(40, "0")[:40]))
+    db.commit()
+
+
+def make_bulk_users(srv, names):
+    """Many users that never log in (no usable password), for listing tests. One
+    `kallithea user-create` per user costs ~0.2 s each; a bulk import command would replace
+    this."""
+    db = srv.db()
+    for i, name in enumerate(names):
+        db.execute("INSERT INTO users (username, password, active, admin, firstname, lastname, "
+                   "email, api_key, extern_type, extern_name, created_on) VALUES (?, 'x', 1, 0, "
+                   "'', '', ?, ?, 'internal', 'internal', '2024-01-01 00:00:00.000000')",
+                   (name, f"{name}@example.com", f"{i:040d}"))
+    db.commit()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, Server, git, git_env, make_instance, make_repo, run_cli
+from conftest import (ADMIN_PASSWORD, Server, git, git_env, make_instance, make_repo, make_user,
+                      run_cli)
 
 
 @pytest.fixture
@@ -49,11 +50,12 @@ def remote_refs(env, remote_url, *extra):
 
 
 def journal(srv, repo):
-    """The journal rows of repo but the one repo-create writes (its owner follows it)."""
+    """The journal rows of repo but the two repo-create writes (created, its owner follows it)."""
     db = srv.db()
     rows = db.execute("SELECT username, action, user_id, repository_id, repository_name, user_ip "
-                      "FROM user_logs WHERE repository_name=? AND action!='started_following_repo' "
-                      "ORDER BY user_log_id", (repo,)).fetchall()
+                      "FROM user_logs WHERE repository_name=? AND action NOT IN "
+                      "('user_created_repo', 'started_following_repo') ORDER BY user_log_id",
+                      (repo,)).fetchall()
     db.close()
     return rows
 
@@ -255,12 +257,7 @@ def test_private_repository_and_api_key(server, env, tmp_path):
 def test_user_without_permission_gets_403(server, env, tmp_path):
     make_repo(server, "closed", private=True)
     make_repo(server, "readonly")
-    db = server.db()
-    db.execute("INSERT INTO users (username, password, active, admin, firstname, lastname, email, "
-               "extern_type, extern_name, api_key, created_on) SELECT 'bob', password, 1, 0, "
-               "'Bob', 'B', 'bob@example.com', 'internal', 'bob', ?, created_on FROM users "
-               "WHERE username='admin'", ("b" * 40,))
-    db.commit()
+    make_user(server, "bob", password=ADMIN_PASSWORD, firstname="Bob", lastname="B")
     base = f"http://127.0.0.1:{server.port}"
     bob = ("bob", ADMIN_PASSWORD)
     assert requests.get(f"{base}/closed/info/refs?service=git-upload-pack", auth=bob,

@@ -8,17 +8,11 @@ import requests
 
 from conftest import (ADMIN_PASSWORD, csrf_token, login, make_user, post_form, try_login,
                       wait_until)
+from sql_fixtures import set_default_permission
 
 
 def set_register(srv, mode):
-    db = srv.db()
-    db.execute("DELETE FROM user_to_perm WHERE user_id=(SELECT user_id FROM users WHERE "
-               "username='default') AND permission_id IN (SELECT permission_id FROM permissions "
-               "WHERE permission_name LIKE 'hg.register.%')")
-    db.execute("INSERT INTO user_to_perm (user_id, permission_id) SELECT (SELECT user_id FROM "
-               "users WHERE username='default'), permission_id FROM permissions WHERE "
-               "permission_name=?", (mode,))
-    db.commit()
+    set_default_permission(srv, mode)
 
 
 def register(srv, session=None, **fields):

@@ -4,6 +4,7 @@ import re
 import requests
 
 from conftest import ADMIN_PASSWORD, csrf_token, login, make_repo, make_user, try_login
+from sql_fixtures import make_bulk_users
 
 
 def admin_session(srv):
@@ -56,13 +57,7 @@ def test_grid_lists_and_searches_users(server):
 
 
 def test_grid_pages_by_fifty(server):
-    db = server.db()
-    for i in range(60):
-        db.execute("INSERT INTO users (username, password, active, admin, firstname, lastname, "
-                   "email, api_key, extern_type, extern_name, created_on) VALUES (?, 'x', 1, 0, "
-                   "'', '', ?, ?, 'internal', 'internal', '2024-01-01 00:00:00.000000')",
-                   (f"bulk{i:02d}", f"bulk{i:02d}@example.com", f"{i:040d}"))
-    db.commit()
+    make_bulk_users(server, [f"bulk{i:02d}" for i in range(60)])
     s, _ = admin_session(server)
     first = s.get(server.url + "/_admin/users")
     assert len(re.findall(r'<tr data-user="', first.text)) == 50
