@@ -83,8 +83,9 @@ def test_non_admin_gets_403(server):
     r = s.post(server.url + "/_admin/permissions",
                data=dict(FORM_DEFAULTS, _session_csrf_secret_token=token), allow_redirects=False)
     assert r.status_code == 403
-    assert requests.get(server.url + "/_admin/permissions",
-                        allow_redirects=False).status_code in (302, 403)
+    anonymous = requests.get(server.url + "/_admin/permissions", allow_redirects=False)
+    assert anonymous.status_code == 302
+    assert "/_admin/login" in anonymous.headers["Location"]
 
 
 def test_anonymous_access_off_and_on(server, env, tmp_path):

@@ -261,18 +261,22 @@ def test_reset_token_dies_when_the_password_changes(server):
                      "new_password_confirmation": "changer-pass-2"}, allow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     assert requests.get(link).status_code == 400
-    assert confirm_reset_refused(server, link)
+    assert post_reset_confirmation(server, link) == 400
     assert logged_in(server, "changer", "changer-pass-2")
 
 
-def confirm_reset_refused(srv, link):
+def post_reset_confirmation(srv, link):
+    """POSTs a new password with link's email, timestamp and token, as the link's form would
+    (with a valid CSRF token, so that only the reset token decides); returns the status code."""
     params = dict(re.findall(r"(\w+)=([^&]+)", link.split("?", 1)[1]))
     from urllib.parse import unquote
-    r = requests.post(srv.url + "/_admin/password_reset_confirmation",
-                      data={"email": unquote(params["email"]), "timestamp": params["timestamp"],
-                            "token": params["token"], "password": "evil-pass-1",
-                            "password_confirm": "evil-pass-1"}, allow_redirects=False)
-    return r.status_code in (400, 403)
+    session = requests.Session()
+    r = post_form(session, srv.url + "/_admin/password_reset_confirmation",
+                  {"email": unquote(params["email"]), "timestamp": params["timestamp"],
+                   "token": params["token"], "password": "evil-pass-1",
+                   "password_confirm": "evil-pass-1"},
+                  form_url=srv.url + "/_admin/password_reset")
+    return r.status_code
 
 
 def test_no_mail_with_links_without_canonical_url(tmp_path):
