@@ -146,10 +146,10 @@ def test_inactive_user_cannot_log_in(server):
     assert r.status_code == 303
     assert server.db().execute("SELECT active FROM users WHERE user_id=?", (uid,)).fetchone()[0] == 0
     # The running session ends, and a new login is refused.
-    assert user.get(server.url + "/_admin/my_account", allow_redirects=False).status_code != 200
+    assert user.get(server.url + "/_admin/my_account", allow_redirects=False).status_code == 302
     again, r = try_login(server.url, "gina", "secret-pass-1")
     assert r.status_code == 200  # the form again
-    assert again.get(server.url + "/_admin/my_account", allow_redirects=False).status_code != 200
+    assert again.get(server.url + "/_admin/my_account", allow_redirects=False).status_code == 302
 
 
 def test_admin_cannot_demote_or_deactivate_themselves(server):
