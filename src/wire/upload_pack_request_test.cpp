@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include <cstdio>
 #include <cstring>
 
@@ -108,10 +110,12 @@ TEST(UploadPackBody, ReadAheadThenStreamGivesTheSameBytes) {
     const std::string request = v0_request(3000);
     for (size_t ahead : {size_t{0}, size_t{100}, request.size() + 10}) {
         StringBody raw(gzip(request), 777);
-        std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 1 << 20).value();
+        ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body,
+                             RequestBody::open(raw, "gzip", 1 << 20));
         UploadPackBody upload(body, 3000);
         ASSERT_TRUE(upload.read_ahead(ahead));
-        EXPECT_EQ(drain(upload).value(), request);
+        ASSERT_OK_AND_ASSIGN(auto drained, drain(upload));
+        EXPECT_EQ(drained, request);
         EXPECT_EQ(upload.haves(), 3000u);
     }
 }
@@ -121,7 +125,8 @@ TEST(UploadPackBody, RefusesTooManyHavesAndInflatedSize) {
     // Too many haves: found in the read-ahead, or while streaming after it.
     for (size_t ahead : {size_t{1} << 20, size_t{1000}}) {
         StringBody raw(gzip(request), 4096);
-        std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 1 << 30).value();
+        ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body,
+                             RequestBody::open(raw, "gzip", 1 << 30));
         UploadPackBody upload(body, 10000);
         auto first = upload.read_ahead(ahead);
         auto result = first ? Status(drain(upload).map([](auto&&) {})) : first;
@@ -131,7 +136,7 @@ TEST(UploadPackBody, RefusesTooManyHavesAndInflatedSize) {
     }
     // Too large once inflated: refused at the cap, long before the end.
     StringBody raw(gzip(request), 4096);
-    std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 100000).value();
+    ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body, RequestBody::open(raw, "gzip", 100000));
     UploadPackBody upload(body, 1000000);
     auto refused = upload.read_ahead(1 << 20);
     ASSERT_FALSE(refused);

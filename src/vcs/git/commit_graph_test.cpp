@@ -440,7 +440,7 @@ void expect_same_path_logs(const std::string& path) {
             q.path = p;
             q.first_parent = first_parent;
             std::string got;
-            auto log = (*repo)->log(q).value();
+            ASSERT_OK_AND_ASSIGN(auto log, (*repo)->log(q));
             for (const auto& cs : log) {
                 got += (got.empty() ? "" : "\n") + cs.id;
             }
@@ -458,7 +458,7 @@ void expect_same_path_logs(const std::string& path) {
     page.skip = 5;
     page.limit = 7;
     std::string got;
-    auto log = (*repo)->log(page).value();
+    ASSERT_OK_AND_ASSIGN(auto log, (*repo)->log(page));
     for (const auto& cs : log) {
         got += (got.empty() ? "" : "\n") + cs.id;
     }
