@@ -104,3 +104,40 @@ def make_bulk_users(srv, names):
                    "'', '', ?, ?, 'internal', 'internal', '2024-01-01 00:00:00.000000')",
                    (name, f"{name}@example.com", f"{i:040d}"))
     db.commit()
+
+
+def add_user_ip(srv, username, network):
+    """Adds network to username's IP whitelist. Replace with `kallithea user-ip-add` once it
+    exists (today the user's admin page does it)."""
+    db = srv.db()
+    db.execute("INSERT INTO user_ip_map (user_id, ip_addr, active) SELECT user_id, ?, 1 FROM "
+               "users WHERE username=?", (network, username))
+    db.commit()
+
+
+def add_user_email(srv, user_id, email):
+    """Adds an extra email address to the user; returns its row id. Replace with
+    `kallithea user-email-add` once it exists (today My Account and the admin pages do it)."""
+    db = srv.db()
+    cur = db.execute("INSERT INTO user_email_map (user_id, email) VALUES (?, ?)", (user_id, email))
+    db.commit()
+    return cur.lastrowid
+
+
+def add_following(srv, user_id, repo_name):
+    """Makes the user follow (watch) the repository. Replace with a `kallithea` command once one
+    exists (today the repository page's Follow button does it)."""
+    db = srv.db()
+    db.execute("INSERT INTO user_followings (user_id, follows_repository_id, follows_from) "
+               "SELECT ?, repo_id, '2024-01-01 00:00:00' FROM repositories WHERE repo_name=?",
+               (user_id, repo_name))
+    db.commit()
+
+
+def set_user_extern(srv, username, extern_type, extern_name=None):
+    """Marks an account as managed by an authentication plugin (e.g. ldap). Replace with the
+    plugin itself (the authentication-plugins issue) or a `kallithea user-update` option."""
+    db = srv.db()
+    db.execute("UPDATE users SET extern_type=?, extern_name=COALESCE(?, extern_name) WHERE "
+               "username=?", (extern_type, extern_name, username))
+    db.commit()

@@ -7,6 +7,7 @@ import requests
 
 from conftest import (ADMIN_PASSWORD, Server, git_env, login, make_instance, make_repo,
                       make_user, post_form)
+from sql_fixtures import add_user_ip
 
 
 def clone(srv, repo, tmp_path, user=None, password=None):
@@ -45,10 +46,7 @@ def test_anonymous_access_off(private_server, tmp_path):
 
 
 def add_ip(srv, username, network):
-    db = srv.db()
-    db.execute("INSERT INTO user_ip_map (user_id, ip_addr, active) SELECT user_id, ?, 1 FROM "
-               "users WHERE username=?", (network, username))
-    db.commit()
+    add_user_ip(srv, username, network)
 
 
 def restart(srv):

@@ -4,6 +4,7 @@ import re
 import requests
 
 from conftest import csrf_token, grant, login, make_repo, make_user, try_login
+from sql_fixtures import add_following, add_user_email
 
 
 def me(srv, username="olga", password="secret-pass-1"):
@@ -99,13 +100,10 @@ def test_emails(server):
 def test_cannot_delete_someone_elses_email(server):
     make_user(server, "olga")
     pid = make_user(server, "pete")
-    db = server.db()
-    cur = db.execute("INSERT INTO user_email_map (user_id, email) VALUES (?, 'p2@example.com')",
-                     (pid,))
-    db.commit()
+    email_id = add_user_email(server, pid, "p2@example.com")
     s, token = me(server)
     r = s.post(server.url + "/_admin/my_account/emails/delete",
-               data={"_session_csrf_secret_token": token, "del_email_id": str(cur.lastrowid)})
+               data={"_session_csrf_secret_token": token, "del_email_id": str(email_id)})
     assert r.status_code == 200
     assert server.db().execute("SELECT COUNT(*) FROM user_email_map").fetchone()[0] == 1
 
@@ -133,11 +131,7 @@ def test_repos_watched_and_perms(server):
     make_repo(server, "team", private=True)
     make_repo(server, "other")
     grant(server, "repo", "team", "user", "olga", "repository.write")
-    db = server.db()
-    repo_id = db.execute("SELECT repo_id FROM repositories WHERE repo_name='other'").fetchone()[0]
-    db.execute("INSERT INTO user_followings (user_id, follows_repository_id, follows_from) "
-               "VALUES (?, ?, '2024-01-01 00:00:00')", (uid, repo_id))
-    db.commit()
+    add_following(server, uid, "other")
     s, _ = me(server)
     r = s.get(server.url + "/_admin/my_account/repos")
     assert 'data-repo="olgas"' in r.text and 'data-repo="team"' not in r.text

@@ -8,7 +8,7 @@ import requests
 
 from conftest import (ADMIN_PASSWORD, csrf_token, login, make_user, post_form, try_login,
                       wait_until)
-from sql_fixtures import set_default_permission
+from sql_fixtures import set_default_permission, set_user_extern
 
 
 def set_register(srv, mode):
@@ -191,9 +191,7 @@ def test_unknown_address_gets_the_same_answer(server):
 
 def test_external_accounts_get_no_link(server):
     make_user(server, "ldapuser", email="ldap@example.com")
-    db = server.db()
-    db.execute("UPDATE users SET extern_type='ldap' WHERE username='ldapuser'")
-    db.commit()
+    set_user_extern(server, "ldapuser", "ldap")
     s = requests.Session()
     before = len(LINK.findall(server.log()))
     s.get(server.url + "/_admin/password_reset")

@@ -4,7 +4,7 @@ import re
 import requests
 
 from conftest import ADMIN_PASSWORD, csrf_token, login, make_repo, make_user, try_login
-from sql_fixtures import make_bulk_users
+from sql_fixtures import add_user_email, make_bulk_users, set_user_extern
 
 
 def admin_session(srv):
@@ -193,8 +193,8 @@ def test_delete_refused_while_owning_a_repository(server):
 
     db = server.db()
     db.execute("UPDATE repositories SET user_id=(SELECT user_id FROM users WHERE username='admin')")
-    db.execute("INSERT INTO user_email_map (user_id, email) VALUES (?, 'h2@example.com')", (uid,))
     db.commit()
+    add_user_email(server, uid, "h2@example.com")
     user = login(server.url, "henry", "secret-pass-1")
     assert user.get(server.url + "/_admin/my_account").status_code == 200
     r = s.post(server.url + f"/_admin/users/{uid}/delete",
@@ -353,9 +353,7 @@ def test_non_admin_gets_403_and_anonymous_goes_to_login(server):
 
 def test_fields_managed_by_the_auth_plugin_are_read_only(server):
     uid = make_user(server, "lara", firstname="Lara", email="lara@example.com")
-    db = server.db()
-    db.execute("UPDATE users SET extern_type='ldap', extern_name='uid=lara' WHERE user_id=?", (uid,))
-    db.commit()
+    set_user_extern(server, "lara", "ldap", "uid=lara")
     s, token = admin_session(server)
     r = s.get(server.url + f"/_admin/users/{uid}/edit")
     assert 'data-managed="username"' in r.text and 'data-managed="email"' in r.text
