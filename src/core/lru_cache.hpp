@@ -64,7 +64,11 @@ public:
             }
             if (auto it = making_.find(key); it != making_.end()) {
                 std::shared_future<Made> pending = it->second;
+                ++waiting_;
                 lock.unlock();
+                pending.wait();
+                lock.lock();
+                --waiting_;
                 return pending.get();
             }
             making_.emplace(key, promise.get_future().share());
@@ -125,11 +129,17 @@ public:
         return order_.size();
     }
     size_t max_bytes() const { return max_bytes_; }
+    // Callers of find_or_make now waiting for a value another caller is making.
+    size_t waiting() const {
+        std::lock_guard lock(mutex_);
+        return waiting_;
+    }
 
 private:
     mutable std::mutex mutex_;
     const size_t max_bytes_;
     size_t bytes_ = 0;
+    size_t waiting_ = 0;
     std::list<Slot> order_;  // most recently used first
     std::unordered_map<std::string, typename std::list<Slot>::iterator> index_;
     // Values being made by find_or_make, for the callers that wait for them.

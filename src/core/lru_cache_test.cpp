@@ -55,20 +55,20 @@ TEST(LruCache, ReplacesAndRefusesOversized) {
 TEST(LruCache, ConcurrentCallersMakeAValueOnce) {
     LruCache<std::string> cache(1 << 20);
     std::atomic<int> made{0};
-    std::atomic<int> waiting{0};
     std::vector<std::thread> threads;
     std::vector<std::string> got(8);
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&, i] {
-            ++waiting;
             auto result = cache.find_or_make(
                 "k",
                 [&]() -> kallithea::Result<std::pair<std::shared_ptr<const std::string>, size_t>> {
                     ++made;
-                    // Let the other callers arrive while this one is making the value.
-                    while (waiting < 8)
+                    // Finish only once the seven other callers wait for this value (or give up
+                    // after a deadline: the counts below then fail the test).
+                    const auto deadline =
+                        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                    while (cache.waiting() < 7 && std::chrono::steady_clock::now() < deadline)
                         std::this_thread::yield();
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
                     return std::make_pair(value("V"), size_t{1});
                 });
             ASSERT_TRUE(result);
@@ -78,6 +78,7 @@ TEST(LruCache, ConcurrentCallersMakeAValueOnce) {
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(made, 1);
+    EXPECT_EQ(cache.waiting(), 0u);
     for (const auto& g : got)
         EXPECT_EQ(g, "V");
     EXPECT_EQ(*cache.find("k"), "V");

@@ -21,6 +21,8 @@ using testing::FreshDatabase;
 std::string reference_schema() {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates;
+    if (const char* ref = std::getenv("KALLITHEA_REFERENCE"))  // as for the integration suite
+        candidates.push_back(fs::path(ref) / "kallithea-schema.sql");
     if (const char* src = std::getenv("KALLITHEA_SOURCE_DIR"))
         candidates.push_back(fs::path(src) / ".." / "shared" / "reference" /
                              "kallithea-schema.sql");

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/permissions/permissions.hpp"
 #include "store/settings.hpp"
 #include "store/testing/store_test.hpp"
@@ -84,7 +86,8 @@ TEST_P(SeedTest, WritesSettingsAndUiRows) {
               "https://secure.gravatar.com/avatar/{md5email}?d=identicon&s={size}");
 
     Ui ui(conn());
-    EXPECT_EQ(*ui.repo_root(), "/srv/repos");
+    ASSERT_OK_AND_ASSIGN(auto repo_root, ui.repo_root());
+    EXPECT_EQ(repo_root, "/srv/repos");
     auto rows = ui.all();
     ASSERT_TRUE(rows);
     EXPECT_EQ(rows->size(), 6u);
@@ -118,7 +121,8 @@ TEST_P(SeedTest, RefusesASeededDatabaseAndWritesNothingOnFailure) {
     auto failed = seed_new_database(conn(), clash);
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error().code, Errc::conflict);
-    EXPECT_EQ(*Users(conn()).count(), 0);
+    ASSERT_OK_AND_ASSIGN(auto count, Users(conn()).count());
+    EXPECT_EQ(count, 0);
     EXPECT_TRUE(Settings(conn()).all()->empty());
     EXPECT_TRUE(Ui(conn()).all()->empty());
     EXPECT_FALSE(conn().in_transaction());
@@ -127,7 +131,8 @@ TEST_P(SeedTest, RefusesASeededDatabaseAndWritesNothingOnFailure) {
     auto again = seed_new_database(conn(), seed_options());
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::conflict);
-    EXPECT_EQ(*Users(conn()).count(), 2);
+    ASSERT_OK_AND_ASSIGN(count, Users(conn()).count());
+    EXPECT_EQ(count, 2);
 }
 
 TEST_P(SeedTest, LaterPermissionInsertsDoNotCollideWithSeededIds) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/permissions/permissions.hpp"
 #include "store/testing/store_test.hpp"
 #include "store/ui.hpp"
@@ -14,7 +16,8 @@ class SettingsTest : public testing::StoreTest {};
 
 TEST_P(SettingsTest, SetUpsertsAndValidatesTypes) {
     Settings settings(conn());
-    EXPECT_FALSE(*settings.get("title"));
+    ASSERT_OK_AND_ASSIGN(auto get, settings.get("title"));
+    EXPECT_FALSE(get);
     ASSERT_TRUE(settings.set("title", "My forge"));
     ASSERT_TRUE(settings.set("dashboard_items", "50", "int"));
     ASSERT_TRUE(settings.set("title", "Renamed", "unicode"));
@@ -33,7 +36,8 @@ TEST_P(SettingsTest, SetUpsertsAndValidatesTypes) {
     ASSERT_TRUE(
         conn().exec("INSERT INTO settings (app_settings_name, app_settings_value) VALUES (?, ?)",
                     "legacy", "v"));
-    EXPECT_EQ((*settings.get("legacy"))->type, "unicode");
+    ASSERT_OK_AND_ASSIGN(get, settings.get("legacy"));
+    EXPECT_EQ(get->type, "unicode");
 }
 
 TEST_P(SettingsTest, UiRepoRootAndUpserts) {
@@ -42,9 +46,11 @@ TEST_P(SettingsTest, UiRepoRootAndUpserts) {
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, Errc::config);
     ASSERT_TRUE(ui.set("paths", "/", std::string("/data/repos"), true));
-    EXPECT_EQ(*ui.repo_root(), "/data/repos");
+    ASSERT_OK_AND_ASSIGN(auto repo_root, ui.repo_root());
+    EXPECT_EQ(repo_root, "/data/repos");
     ASSERT_TRUE(ui.set("paths", "/", std::string("/other"), true));
-    EXPECT_EQ(*ui.repo_root(), "/other");
+    ASSERT_OK_AND_ASSIGN(repo_root, ui.repo_root());
+    EXPECT_EQ(repo_root, "/other");
     ASSERT_TRUE(ui.set("extensions", "hggit", std::nullopt, false));
     auto rows = ui.all();
     ASSERT_TRUE(rows);
@@ -57,8 +63,10 @@ TEST_P(SettingsTest, UiRepoRootAndUpserts) {
 TEST_P(SettingsTest, PermissionsByNameAndGrants) {
     seed();
     Permissions perms(conn());
-    EXPECT_EQ(*perms.by_name("hg.admin"), 1);
-    EXPECT_EQ(*perms.by_name("hg.extern_activate.auto"), 24);
+    ASSERT_OK_AND_ASSIGN(auto by_name, perms.by_name("hg.admin"));
+    EXPECT_EQ(by_name, 1);
+    ASSERT_OK_AND_ASSIGN(by_name, perms.by_name("hg.extern_activate.auto"));
+    EXPECT_EQ(by_name, 24);
     auto unknown = perms.by_name("hg.nothing");
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, Errc::not_found);
@@ -66,7 +74,8 @@ TEST_P(SettingsTest, PermissionsByNameAndGrants) {
     auto again = perms.grant_global(2, "hg.create.none");
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::conflict);
-    EXPECT_EQ(*perms.user_global(2), std::vector<std::string>{"hg.create.none"});
+    ASSERT_OK_AND_ASSIGN(auto user_global, perms.user_global(2));
+    EXPECT_EQ(user_global, std::vector<std::string>{"hg.create.none"});
 }
 
 KALLITHEA_STORE_DIALECTS(SettingsTest);

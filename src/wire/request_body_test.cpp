@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include <cstring>
 #include <random>
 
@@ -74,7 +76,8 @@ TEST(WireRequestBody, IdentityAfterPrefetch) {
     auto body = RequestBody::open(raw, "", kNoLimit);
     ASSERT_TRUE(body);
     ASSERT_TRUE((*body)->prefetch());
-    EXPECT_EQ(read_all(**body, 4096).value(), data);
+    ASSERT_OK_AND_ASSIGN(auto all, read_all(**body, 4096));
+    EXPECT_EQ(all, data);
 }
 
 TEST(WireRequestBody, GzipInSmallPieces) {
@@ -84,7 +87,8 @@ TEST(WireRequestBody, GzipInSmallPieces) {
         auto body = RequestBody::open(raw, "gzip", kNoLimit);
         ASSERT_TRUE(body);
         ASSERT_TRUE((*body)->prefetch());
-        EXPECT_EQ(read_all(**body, step == 1 ? 100 : 8192).value(), data) << step;
+        ASSERT_OK_AND_ASSIGN(auto all, read_all(**body, step == 1 ? 100 : 8192));
+        EXPECT_EQ(all, data) << step;
     }
 }
 
@@ -93,7 +97,8 @@ TEST(WireRequestBody, EmptyBody) {
     auto body = RequestBody::open(raw, "identity", kNoLimit);
     ASSERT_TRUE(body);
     ASSERT_TRUE((*body)->prefetch());
-    EXPECT_EQ(read_all(**body, 10).value(), "");
+    ASSERT_OK_AND_ASSIGN(auto all, read_all(**body, 10));
+    EXPECT_EQ(all, "");
 }
 
 TEST(WireRequestBody, CorruptAndTruncatedGzip) {
@@ -151,7 +156,8 @@ TEST(WireRequestBody, DecodedSizeIsBounded) {
     StringBody plain(zeros, 4096);
     auto exact = RequestBody::open(plain, "", zeros.size());
     ASSERT_TRUE(exact);
-    EXPECT_EQ(read_all(**exact, 5000).value(), zeros);
+    ASSERT_OK_AND_ASSIGN(auto all, read_all(**exact, 5000));
+    EXPECT_EQ(all, zeros);
     StringBody over(zeros, 4096);
     auto smaller = RequestBody::open(over, "identity", zeros.size() - 1);
     ASSERT_TRUE(smaller);

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include <cstdio>
 #include <cstring>
 
@@ -89,10 +91,12 @@ TEST(UploadPackBody, ReadAheadThenStreamGivesTheSameBytes) {
     const std::string request = v0_request(3000);
     for (size_t ahead : {size_t{0}, size_t{100}, request.size() + 10}) {
         StringBody raw(gzip(request), 777);
-        std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 1 << 20).value();
+        ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body,
+                             RequestBody::open(raw, "gzip", 1 << 20));
         UploadPackBody upload(body, have_check(3000));  // exactly at the cap
         ASSERT_TRUE(upload.read_ahead(ahead));
-        EXPECT_EQ(drain(upload).value(), request);
+        ASSERT_OK_AND_ASSIGN(auto drained, drain(upload));
+        EXPECT_EQ(drained, request);
     }
 }
 
@@ -101,7 +105,8 @@ TEST(UploadPackBody, RefusesTooManyHavesAndInflatedSize) {
     // Too many haves: found in the read-ahead, or while streaming after it.
     for (size_t ahead : {size_t{1} << 20, size_t{1000}}) {
         StringBody raw(gzip(request), 4096);
-        std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 1 << 30).value();
+        ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body,
+                             RequestBody::open(raw, "gzip", 1 << 30));
         UploadPackBody upload(body, have_check(10000));
         auto first = upload.read_ahead(ahead);
         auto result = first ? Status(drain(upload).map([](auto&&) {})) : first;
@@ -111,7 +116,7 @@ TEST(UploadPackBody, RefusesTooManyHavesAndInflatedSize) {
     }
     // Too large once inflated: refused at the cap, long before the end.
     StringBody raw(gzip(request), 4096);
-    std::shared_ptr<RequestBody> body = RequestBody::open(raw, "gzip", 100000).value();
+    ASSERT_OK_AND_ASSIGN(std::shared_ptr<RequestBody> body, RequestBody::open(raw, "gzip", 100000));
     UploadPackBody upload(body, have_check(1000000));
     auto refused = upload.read_ahead(1 << 20);
     ASSERT_FALSE(refused);

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from sql_fixtures import grant, make_user_group, set_user_active  # noqa: F401 (re-exported)
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("KALLITHEA_BIN", str(ROOT / "build/debug/src/app/kallithea"))
 REFERENCE = Path(os.environ.get("KALLITHEA_REFERENCE", str(ROOT.parent / "shared/reference")))
@@ -52,6 +54,14 @@ def git(env, *args, cwd=None, check=True, extra_env=None, timeout=300):
     if check and proc.returncode != 0:
         raise AssertionError(f"git {args} failed ({proc.returncode}): {proc.stderr}")
     return proc
+
+
+def commit(env, work, message, path=None):
+    """Writes a file in the work tree `work` (named after message unless path is given), then
+    adds and commits everything with that message."""
+    Path(work, path or message.replace(" ", "_") + ".txt").write_text(message + "\n")
+    git(env, "add", ".", cwd=work)
+    git(env, "commit", "-q", "-m", message, cwd=work)
 
 
 def wait_until(predicate, timeout=30.0, interval=0.05, what="condition"):
@@ -145,11 +155,20 @@ def private_server(tmp_path):
     srv.stop()
 
 
-def login(base_url, username, password, session=None):
-    """Logs in through the form (with its pre-login cookie and token); returns the
-    requests.Session (cookie set on success)."""
+def try_login(base_url, username, password, session=None):
+    """Posts the login form (with its pre-login cookie and token); returns (requests.Session,
+    the form's answer), whether the login worked or not."""
     s = session or requests.Session()
-    post_form(s, f"{base_url}/_admin/login", {"username": username, "password": password})
+    r = post_form(s, f"{base_url}/_admin/login", {"username": username, "password": password})
+    return s, r
+
+
+def login(base_url, username, password, session=None):
+    """Logs in through the form; returns the requests.Session with its login cookie. Fails the
+    test when the login does not succeed (only then the form answers 302 away from itself)."""
+    s, r = try_login(base_url, username, password, session)
+    assert r.status_code == 302 and "/_admin/login" not in r.headers.get("Location", ""), (
+        f"login as {username} failed: {r.status_code} {r.text[:300]}")
     return s
 
 
@@ -181,109 +200,34 @@ def post_form(session, url, data, form_url=None, **kwargs):
 
 
 def make_repo(srv, name, private=False, description="", owner="admin", downloads=True):
-    """Creates a bare Git repository `name` (groups from its path) straight in the database and
-    on disk, as `kallithea repo-create` would; returns its directory."""
-    db = srv.db()
-    root = db.execute("SELECT ui_value FROM ui WHERE ui_section='paths' AND ui_key='/'").fetchone()[0]
-    owner_id = db.execute("SELECT user_id FROM users WHERE username=?", (owner,)).fetchone()[0]
-    now = "2024-01-01 00:00:00.000000"
-    parent = None
-    parts = name.split("/")
-    for i in range(1, len(parts)):
-        group = "/".join(parts[:i])
-        row = db.execute("SELECT group_id FROM groups WHERE group_name=?", (group,)).fetchone()
-        if row:
-            parent = row[0]
-            continue
-        cur = db.execute("INSERT INTO groups (group_name, group_parent_id, group_description, "
-                         "user_id, created_on) VALUES (?, ?, '', ?, ?)",
-                         (group, parent, owner_id, now))
-        parent = cur.lastrowid
-        # Every group has a row for the `default` user, as Kallithea writes it.
-        db.execute("INSERT INTO user_repo_group_to_perm (user_id, group_id, permission_id) "
-                   "SELECT (SELECT user_id FROM users WHERE username='default'), ?, "
-                   "permission_id FROM permissions WHERE permission_name='group.read'", (parent,))
-        Path(root, group).mkdir(parents=True, exist_ok=True)
-    path = Path(root, name)
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    cur = db.execute(
-        "INSERT INTO repositories (repo_name, repo_state, repo_type, user_id, private, statistics, "
-        "downloads, description, created_on, updated_on, landing_revision, group_id) VALUES "
-        "(?, 'repo_state_created', 'git', ?, ?, 0, ?, ?, ?, ?, 'rev:tip', ?)",
-        (name, owner_id, 1 if private else 0, 1 if downloads else 0, description, now, now,
-         parent))
-    repo_id = cur.lastrowid
-    perm = "repository.none" if private else "repository.read"
-    db.execute("INSERT INTO repo_to_perm (user_id, permission_id, repository_id) SELECT "
-               "(SELECT user_id FROM users WHERE username='default'), permission_id, ? "
-               "FROM permissions WHERE permission_name=?", (repo_id, perm))
-    db.commit()
-    return path
+    """Creates a Git repository `name` (and its parent groups) with `kallithea repo-create`;
+    returns its directory."""
+    args = ["repo-create", "-c", srv.ini, "--name", name, "--owner", owner,
+            "--private" if private else "--no-private",
+            "--enable-downloads" if downloads else "--no-enable-downloads"]
+    if description:
+        args += ["--description", description]
+    out = run_cli(*args).stdout
+    m = re.search(r"^Created repository .* \((.*)\)$", out, re.M)
+    assert m, f"repo-create said: {out}"
+    return Path(m.group(1))
 
 
 def make_user(srv, username, password="secret-pass-1", admin=False, email=None, active=True,
               firstname="", lastname=""):
-    """Creates a user straight in the database (bcrypt hash of low cost); returns its id."""
-    import bcrypt
-    import secrets
-    db = srv.db()
-    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode()
-    cur = db.execute(
-        "INSERT INTO users (username, password, active, admin, firstname, lastname, email, api_key, "
-        "extern_type, extern_name, created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'internal', "
-        "'internal', '2024-01-01 00:00:00.000000')",
-        (username, hashed, 1 if active else 0, 1 if admin else 0, firstname, lastname,
-         email or f"{username}@example.com", secrets.token_hex(20)))
-    db.commit()
-    return cur.lastrowid
-
-
-def make_user_group(srv, name, members=(), active=True, owner="admin"):
-    """Creates a user group with the given member usernames; returns its id."""
-    db = srv.db()
-    owner_id = db.execute("SELECT user_id FROM users WHERE username=?", (owner,)).fetchone()[0]
-    cur = db.execute(
-        "INSERT INTO users_groups (users_group_name, user_group_description, users_group_active, "
-        "user_id, created_on) VALUES (?, '', ?, ?, '2024-01-01 00:00:00.000000')",
-        (name, 1 if active else 0, owner_id))
-    group_id = cur.lastrowid
-    for member in members:
-        db.execute("INSERT INTO users_groups_members (users_group_id, user_id) SELECT ?, user_id "
-                   "FROM users WHERE username=?", (group_id, member))
-    db.commit()
-    return group_id
-
-
-_GRANT_TABLES = {
-    ("repo", "user"): ("repo_to_perm", "repository_id", "user_id"),
-    ("repo", "group"): ("users_group_repo_to_perm", "repository_id", "users_group_id"),
-    ("repo_group", "user"): ("user_repo_group_to_perm", "group_id", "user_id"),
-    ("repo_group", "group"): ("users_group_repo_group_to_perm", "group_id", "users_group_id"),
-    ("user_group", "user"): ("user_user_group_to_perm", "user_group_id", "user_id"),
-    ("user_group", "group"): ("user_group_user_group_to_perm", "target_user_group_id",
-                              "user_group_id"),
-}
-
-
-def grant(srv, obj_kind, obj_name, grantee_kind, grantee_name, permission):
-    """Writes one grant row, replacing the grantee's previous one on that object.
-    obj_kind: repo | repo_group | user_group; grantee_kind: user | group."""
-    db = srv.db()
-    table, obj_col, who_col = _GRANT_TABLES[(obj_kind, grantee_kind)]
-    obj_id = {
-        "repo": lambda: db.execute("SELECT repo_id FROM repositories WHERE repo_name=?",
-                                   (obj_name,)).fetchone()[0],
-        "repo_group": lambda: db.execute("SELECT group_id FROM groups WHERE group_name=?",
-                                         (obj_name,)).fetchone()[0],
-        "user_group": lambda: db.execute("SELECT users_group_id FROM users_groups WHERE "
-                                         "users_group_name=?", (obj_name,)).fetchone()[0],
-    }[obj_kind]()
-    who_id = (db.execute("SELECT user_id FROM users WHERE username=?",
-                         (grantee_name,)).fetchone()[0] if grantee_kind == "user" else
-              db.execute("SELECT users_group_id FROM users_groups WHERE users_group_name=?",
-                         (grantee_name,)).fetchone()[0])
-    db.execute(f"DELETE FROM {table} WHERE {obj_col}=? AND {who_col}=?", (obj_id, who_id))
-    db.execute(f"INSERT INTO {table} ({obj_col}, {who_col}, permission_id) SELECT ?, ?, "
-               "permission_id FROM permissions WHERE permission_name=?",
-               (obj_id, who_id, permission))
-    db.commit()
+    """Creates a user with `kallithea user-create` (inactive through sql_fixtures, which no
+    command does yet); returns its id."""
+    args = ["user-create", "-c", srv.ini, "--username", username, "--password", password,
+            "--email", email or f"{username}@example.com"]
+    if firstname:
+        args += ["--firstname", firstname]
+    if lastname:
+        args += ["--lastname", lastname]
+    if admin:
+        args.append("--admin")
+    out = run_cli(*args).stdout
+    m = re.search(r"\(id (\d+)\)", out)
+    assert m, f"user-create said: {out}"
+    if not active:
+        set_user_active(srv, username, False)
+    return int(m.group(1))

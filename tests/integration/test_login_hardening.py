@@ -9,6 +9,7 @@ from requests.adapters import HTTPAdapter
 
 from conftest import (ADMIN_PASSWORD, Server, csrf_token, form_token, git, git_env, login,
                       make_instance, make_repo, make_user, post_form, wait_until)
+from sql_fixtures import set_default_permission
 
 TOKEN = "_session_csrf_secret_token"
 
@@ -36,15 +37,8 @@ def session_from(address):
 
 
 def allow_registration(srv, mode):
-    db = srv.db()
-    db.execute("DELETE FROM user_to_perm WHERE user_id=(SELECT user_id FROM users WHERE "
-               "username='default') AND permission_id IN (SELECT permission_id FROM permissions "
-               "WHERE permission_name LIKE 'hg.register.%')")
-    db.execute("INSERT INTO user_to_perm (user_id, permission_id) SELECT (SELECT user_id FROM "
-               "users WHERE username='default'), permission_id FROM permissions WHERE "
-               "permission_name=?", (mode,))
-    db.commit()
-    return db
+    set_default_permission(srv, mode)
+    return srv.db()
 
 
 # ---- NUL in passwords

@@ -1,34 +1,9 @@
 """The page cache never shows a stale or someone else's page: pushes (through the server or
 straight to the repository on disk) show at once, permissions are checked on every request, and
 the layout of a logged-in user is theirs alone."""
-import os
-import subprocess
-from pathlib import Path
-
 import requests
 
-from conftest import ADMIN_PASSWORD, grant, login, make_repo, make_user
-
-
-def git(env, *args, cwd=None):
-    proc = subprocess.run(["git", "-c", "init.defaultBranch=master", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-def git_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
-               GIT_AUTHOR_NAME="Ann", GIT_AUTHOR_EMAIL="ann@example.com",
-               GIT_COMMITTER_NAME="Ann", GIT_COMMITTER_EMAIL="ann@example.com")
-    return env
-
-
-def commit(env, work, message):
-    Path(work, message.replace(" ", "_") + ".txt").write_text(message + "\n")
-    git(env, "add", ".", cwd=work)
-    git(env, "commit", "-q", "-m", message, cwd=work)
+from conftest import ADMIN_PASSWORD, commit, git, git_env, grant, login, make_repo, make_user
 
 
 PAGES = ["/r/summary", "/r/changelog", "/r/files/tip/", "/r/changeset/tip"]

@@ -68,7 +68,7 @@ def test_admin_creates_top_level_group(server):
     assert s.get(server.url + "/team").status_code == 200
     assert 'data-group="team"' in s.get(server.url + "/_admin/repo_groups").text
     r = s.get(server.url + "/_admin/repo_groups/team", allow_redirects=False)
-    assert r.status_code in (301, 302, 303) and r.headers["Location"].endswith("/team")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/team")
     # Same name again; bad names.
     r = create(s, server, "team")
     assert r.status_code == 200 and 'data-error="group_name"' in r.text
@@ -85,11 +85,11 @@ def test_regular_user_creates_subgroup_only_where_group_admin(server):
     assert kim.get(server.url + "/_admin/repo_groups/new").status_code == 403
     assert 'data-action="create-repo-group"' not in kim.get(server.url + "/_admin/repo_groups").text
     r = create(kim, server, "mine")
-    assert r.status_code in (200, 403)
+    assert r.status_code == 403
     assert group_id(server, "mine") is None
     top = group_id(server, "top")
     r = create(kim, server, "sub", parent=top)
-    assert r.status_code in (200, 403) and group_id(server, "top/sub") is None
+    assert r.status_code == 403 and group_id(server, "top/sub") is None
 
     grant(server, "repo_group", "top", "user", "kim", "group.admin")
     page = kim.get(server.url + f"/_admin/repo_groups/new?parent_group={top}")
@@ -278,7 +278,7 @@ def test_group_admin_pages_need_group_admin(server):
     make_repo(server, "g/r")
     make_user(server, "nat")
     nat = login(server.url, "nat", "secret-pass-1")
-    assert nat.get(server.url + "/_admin/repo_groups/g/edit").status_code in (403, 404)
+    assert nat.get(server.url + "/_admin/repo_groups/g/edit").status_code == 403
     grant(server, "repo_group", "g", "user", "nat", "group.admin")
     assert nat.get(server.url + "/_admin/repo_groups/g/edit").status_code == 200
     assert nat.get(server.url + "/_admin/repo_groups/g/edit/permissions").status_code == 200

@@ -1,11 +1,11 @@
 """user-create, user-set-password, user-list and repo-create options of the CLI."""
 import requests
 
-from conftest import ADMIN_PASSWORD, Server, login, make_instance, make_user, run_cli
+from conftest import ADMIN_PASSWORD, Server, make_instance, make_user, run_cli, try_login
 
 
 def logged_in(srv, username, password):
-    s = login(srv.url, username, password)
+    s, _ = try_login(srv.url, username, password)
     return f'data-username="{username}"' in s.get(srv.url + "/").text
 
 

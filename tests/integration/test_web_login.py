@@ -6,18 +6,9 @@ import subprocess
 import requests
 
 from conftest import ADMIN_PASSWORD, csrf_token, login, post_form
+from sql_fixtures import make_user_with_hash
 
 GENERIC_ERROR = "Invalid username or password"
-
-
-def add_user(srv, username, password_hash, active=True, email=None):
-    db = srv.db()
-    db.execute("INSERT INTO users (username, password, active, admin, firstname, lastname, email, "
-               "extern_type, extern_name, api_key, created_on) VALUES "
-               "(?, ?, ?, 0, 'F', 'L', ?, 'internal', ?, ?, '2024-01-01 00:00:00.000000')",
-               (username, password_hash, 1 if active else 0, email or f"{username}@example.com",
-                username, username.ljust(40, "0")[:40]))
-    db.commit()
 
 
 def python_bcrypt(password):
@@ -57,7 +48,7 @@ def test_login_by_email(server):
 
 
 def test_every_failure_gives_the_same_generic_error(server):
-    add_user(server, "sleepy", python_bcrypt("sleepy-pass"), active=False)
+    make_user_with_hash(server, "sleepy", python_bcrypt("sleepy-pass"), active=False)
     cases = [("admin", "wrong-password"), ("nobody-here", "whatever1"),
              ("sleepy", "sleepy-pass")]
     bodies = []
@@ -73,7 +64,7 @@ def test_every_failure_gives_the_same_generic_error(server):
 
 
 def test_python_bcrypt_hash_verifies(server):
-    add_user(server, "pyuser", python_bcrypt("py-secret"))
+    make_user_with_hash(server, "pyuser", python_bcrypt("py-secret"))
     s = login(server.url, "pyuser", "py-secret")
     assert 'data-username="pyuser"' in s.get(server.url + "/").text
 

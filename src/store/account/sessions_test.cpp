@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/testing/store_test.hpp"
 #include "store/users/users.hpp"
 
@@ -52,7 +54,8 @@ TEST_P(SessionsTest, CreatesReadsUpdatesAndRemoves) {
     EXPECT_EQ(dup.error().code, Errc::conflict);
 
     ASSERT_TRUE(sessions.remove("abc"));
-    EXPECT_FALSE(*sessions.get("abc", 2000));
+    ASSERT_OK_AND_ASSIGN(auto get, sessions.get("abc", 2000));
+    EXPECT_FALSE(get);
     EXPECT_TRUE(sessions.remove("abc"));
     auto gone = sessions.update(s);
     ASSERT_FALSE(gone);
@@ -63,10 +66,13 @@ TEST_P(SessionsTest, ExpiredSessionsAreAbsentAndPurged) {
     Sessions sessions(conn());
     ASSERT_TRUE(sessions.create(row("old", 1500)));
     ASSERT_TRUE(sessions.create(row("new", 9000)));
-    EXPECT_FALSE(*sessions.get("old", 1500));
-    EXPECT_TRUE(*sessions.get("old", 1499));
+    ASSERT_OK_AND_ASSIGN(auto get, sessions.get("old", 1500));
+    EXPECT_FALSE(get);
+    ASSERT_OK_AND_ASSIGN(get, sessions.get("old", 1499));
+    EXPECT_TRUE(get);
     ASSERT_TRUE(sessions.touch("old", 1600));
-    EXPECT_TRUE(*sessions.get("old", 1500));
+    ASSERT_OK_AND_ASSIGN(get, sessions.get("old", 1500));
+    EXPECT_TRUE(get);
     EXPECT_EQ(sessions.touch("missing", 1).error().code, Errc::not_found);
 
     auto purged = sessions.purge_expired(2000);
@@ -74,7 +80,8 @@ TEST_P(SessionsTest, ExpiredSessionsAreAbsentAndPurged) {
     EXPECT_EQ(*purged, 1);
     EXPECT_EQ(*conn().scalar<int64_t>("SELECT COUNT(*) FROM web_sessions"),
               std::optional<int64_t>(1));
-    EXPECT_TRUE(*sessions.get("new", 2000));
+    ASSERT_OK_AND_ASSIGN(get, sessions.get("new", 2000));
+    EXPECT_TRUE(get);
 }
 
 TEST_P(SessionsTest, UserSessionsEndWithTheUser) {
@@ -89,7 +96,8 @@ TEST_P(SessionsTest, UserSessionsEndWithTheUser) {
     auto removed = sessions.remove_for_user(2);
     ASSERT_TRUE(removed);
     EXPECT_EQ(*removed, 2);
-    EXPECT_TRUE(*sessions.get("c", 1000));
+    ASSERT_OK_AND_ASSIGN(auto get, sessions.get("c", 1000));
+    EXPECT_TRUE(get);
 
     SessionRow orphan = row("d", 9000);
     orphan.user_id = 999;  // no such user: the foreign key refuses it
@@ -98,7 +106,8 @@ TEST_P(SessionsTest, UserSessionsEndWithTheUser) {
     // Deleting a user (Kallithea does it in SQL) takes its sessions along.
     ASSERT_TRUE(conn().exec("DELETE FROM user_to_perm WHERE user_id = ?", 1));
     ASSERT_TRUE(conn().exec("DELETE FROM users WHERE user_id = ?", 1));
-    EXPECT_FALSE(*sessions.get("c", 1000));
+    ASSERT_OK_AND_ASSIGN(get, sessions.get("c", 1000));
+    EXPECT_FALSE(get);
 }
 
 KALLITHEA_STORE_DIALECTS(SessionsTest);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/testing/store_test.hpp"
 
 namespace kallithea::store {
@@ -18,8 +20,10 @@ TEST_P(MailQueueTest, AddsClaimsRetriesAndRemoves) {
     auto first = queue.add("mail", {"a@example.com", "b@example.com"}, "Hi", "body\n", 100);
     auto second = queue.add("password_reset", {"c@example.com"}, "", "", 150);
     ASSERT_TRUE(first && second) << (first ? second.error().detail : first.error().detail);
-    EXPECT_EQ(*queue.count(), 2);
-    EXPECT_EQ(*queue.next_due(), std::optional<int64_t>(100));
+    ASSERT_OK_AND_ASSIGN(auto count, queue.count());
+    EXPECT_EQ(count, 2);
+    ASSERT_OK_AND_ASSIGN(auto next_due, queue.next_due());
+    EXPECT_EQ(next_due, std::optional<int64_t>(100));
 
     auto due = queue.due(120, 10);
     ASSERT_TRUE(due) << due.error().detail;
@@ -34,10 +38,14 @@ TEST_P(MailQueueTest, AddsClaimsRetriesAndRemoves) {
     EXPECT_EQ(m.attempts, 0);
 
     // Only one claimant wins a row; the claim hides it from due() until it ends.
-    EXPECT_TRUE(*queue.claim(m.mail_id, 120, 700));
-    EXPECT_FALSE(*queue.claim(m.mail_id, 130, 800));
-    EXPECT_EQ(queue.due(600, 10)->size(), 1u);  // only the second one
-    EXPECT_EQ(*queue.next_due(), std::optional<int64_t>(150));
+    ASSERT_OK_AND_ASSIGN(auto got_claim, queue.claim(m.mail_id, 120, 700));
+    EXPECT_TRUE(got_claim);
+    ASSERT_OK_AND_ASSIGN(got_claim, queue.claim(m.mail_id, 130, 800));
+    EXPECT_FALSE(got_claim);
+    ASSERT_OK_AND_ASSIGN(auto got_due, queue.due(600, 10));
+    EXPECT_EQ(got_due.size(), 1u);  // only the second one
+    ASSERT_OK_AND_ASSIGN(next_due, queue.next_due());
+    EXPECT_EQ(next_due, std::optional<int64_t>(150));
     ASSERT_TRUE(queue.retry_later(m.mail_id, 1, 300, "connection refused"));
     due = queue.due(300, 10);
     ASSERT_EQ(due->size(), 2u);
@@ -46,9 +54,12 @@ TEST_P(MailQueueTest, AddsClaimsRetriesAndRemoves) {
     EXPECT_EQ(due->back().last_error, "connection refused");
     EXPECT_EQ(due->back().claimed_until, 0);
     // An expired claim (a process that died while sending) can be taken again.
-    EXPECT_TRUE(*queue.claim(*second, 150, 200));
-    EXPECT_EQ(*queue.next_due(), std::optional<int64_t>(200));
-    EXPECT_TRUE(*queue.claim(*second, 250, 900));
+    ASSERT_OK_AND_ASSIGN(got_claim, queue.claim(*second, 150, 200));
+    EXPECT_TRUE(got_claim);
+    ASSERT_OK_AND_ASSIGN(next_due, queue.next_due());
+    EXPECT_EQ(next_due, std::optional<int64_t>(200));
+    ASSERT_OK_AND_ASSIGN(got_claim, queue.claim(*second, 250, 900));
+    EXPECT_TRUE(got_claim);
     ASSERT_TRUE(queue.retry_later(*second, 1, 150, "x"));
 
     ASSERT_TRUE(queue.rewrite(*second, "mail", {"c@example.com"}, "Reset", "link"));
@@ -59,7 +70,8 @@ TEST_P(MailQueueTest, AddsClaimsRetriesAndRemoves) {
 
     ASSERT_TRUE(queue.remove(*first));
     ASSERT_TRUE(queue.remove(*first));
-    EXPECT_EQ(*queue.count(), 1);
+    ASSERT_OK_AND_ASSIGN(count, queue.count());
+    EXPECT_EQ(count, 1);
 }
 
 TEST_P(MailQueueTest, MakeDueSkipsClaimedRows) {
@@ -69,8 +81,10 @@ TEST_P(MailQueueTest, MakeDueSkipsClaimedRows) {
     ASSERT_TRUE(waiting && sending);
     ASSERT_TRUE(queue.retry_later(*waiting, 3, 5000, "down"));
     ASSERT_TRUE(queue.retry_later(*sending, 3, 5000, "down"));
-    ASSERT_TRUE(*queue.claim(*sending, 200, 900));
-    EXPECT_EQ(*queue.make_due(200), 1);
+    ASSERT_OK_AND_ASSIGN(auto got_claim, queue.claim(*sending, 200, 900));
+    ASSERT_TRUE(got_claim);
+    ASSERT_OK_AND_ASSIGN(auto make_due, queue.make_due(200));
+    EXPECT_EQ(make_due, 1);
     auto due = queue.due(200, 10);
     ASSERT_TRUE(due);
     ASSERT_EQ(due->size(), 1u);

@@ -2,6 +2,8 @@
 // active flag and IP whitelist rows; on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/permissions/default_permissions.hpp"
 #include "store/repos/repositories.hpp"
 #include "store/testing/store_test.hpp"
@@ -41,9 +43,11 @@ TEST_P(DefaultPermissionRowsTest, SetsActiveFlag) {
     DefaultPermissionRows rows(conn());
     const int64_t id = user_id("default");
     ASSERT_TRUE(rows.set_user_active(id, false));
-    EXPECT_FALSE((*Users(conn()).by_id(id))->active);
+    ASSERT_OK_AND_ASSIGN(auto by_id, Users(conn()).by_id(id));
+    EXPECT_FALSE(by_id->active);
     ASSERT_TRUE(rows.set_user_active(id, true));
-    EXPECT_TRUE((*Users(conn()).by_id(id))->active);
+    ASSERT_OK_AND_ASSIGN(by_id, Users(conn()).by_id(id));
+    EXPECT_TRUE(by_id->active);
     auto missing = rows.set_user_active(999999, true);
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, Errc::not_found);
@@ -69,7 +73,8 @@ TEST_P(DefaultPermissionRowsTest, IpRows) {
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().code, Errc::not_found);
     ASSERT_TRUE(rows.delete_ip(id, *first));
-    EXPECT_EQ(rows.ips(id)->size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto ips, rows.ips(id));
+    EXPECT_EQ(ips.size(), 1u);
 }
 
 KALLITHEA_STORE_DIALECTS(DefaultPermissionRowsTest);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/permissions/permissions.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/repos/journal.hpp"
@@ -101,11 +103,13 @@ TEST_P(RepoRowsTest, RemoveDeletesDependentsAndKeepsJournal) {
     ASSERT_TRUE(repos.add_follower(*parent, admin_id()));
     ASSERT_TRUE(Journal(conn()).add({admin_id(), "admin", *parent, "parent", "", "push:abc"}));
 
-    EXPECT_EQ(*repos.count_forks(*parent), 1);
+    ASSERT_OK_AND_ASSIGN(auto count_forks, repos.count_forks(*parent));
+    EXPECT_EQ(count_forks, 1);
     auto refused = repos.remove(*parent);
     EXPECT_FALSE(refused);  // the fork's foreign key still points at it
     ASSERT_TRUE(repos.detach_forks(*parent));
-    EXPECT_EQ(*repos.count_forks(*parent), 0);
+    ASSERT_OK_AND_ASSIGN(count_forks, repos.count_forks(*parent));
+    EXPECT_EQ(count_forks, 0);
     ASSERT_TRUE(repos.remove(*parent)) << "remove";
     EXPECT_EQ(count("SELECT COUNT(*) FROM repositories WHERE repo_id = ?", *parent), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM repo_to_perm WHERE repository_id = ?", *parent), 0);

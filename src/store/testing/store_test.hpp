@@ -1,5 +1,5 @@
 // Test support (header-only): a GoogleTest fixture giving each store test a migrated, empty
-// database on SQLite and on PostgreSQL (skipped when the test server cannot start).
+// database on SQLite and on PostgreSQL (skipped when its server cannot start, failed with CI set).
 #pragma once
 
 #include <gtest/gtest.h>

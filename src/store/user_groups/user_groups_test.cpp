@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/permissions/grants.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/repos/repositories.hpp"
@@ -64,8 +66,10 @@ TEST_P(UserGroupsTest, CreatesFindsAndUpdates) {
     auto by_name = groups.by_name("dEVS");
     ASSERT_TRUE(by_name && *by_name);
     EXPECT_EQ((*by_name)->users_group_id, *id);
-    EXPECT_FALSE(*groups.by_name("ops"));
-    EXPECT_FALSE(*groups.by_id(*id + 100));
+    ASSERT_OK_AND_ASSIGN(auto got_by_name, groups.by_name("ops"));
+    EXPECT_FALSE(got_by_name);
+    ASSERT_OK_AND_ASSIGN(auto by_id, groups.by_id(*id + 100));
+    EXPECT_FALSE(by_id);
 
     auto dup = groups.create(group("DEVS"));
     ASSERT_FALSE(dup);
@@ -117,8 +121,10 @@ TEST_P(UserGroupsTest, Membership) {
     ASSERT_EQ(members->size(), 2u);
     EXPECT_EQ((*members)[0].username, "admin");
     EXPECT_EQ((*members)[1].username, "bob");
-    EXPECT_EQ((*groups.by_id(*id))->member_count, 2);
-    EXPECT_TRUE(*groups.is_member(*id, bob_id_));
+    ASSERT_OK_AND_ASSIGN(auto by_id, groups.by_id(*id));
+    EXPECT_EQ(by_id->member_count, 2);
+    ASSERT_OK_AND_ASSIGN(auto is_member, groups.is_member(*id, bob_id_));
+    EXPECT_TRUE(is_member);
 
     auto of_bob = groups.groups_of(bob_id_);
     ASSERT_TRUE(of_bob);
@@ -126,11 +132,13 @@ TEST_P(UserGroupsTest, Membership) {
     EXPECT_EQ((*of_bob)[0].name, "devs");
 
     ASSERT_TRUE(groups.remove_member(*id, bob_id_));
-    EXPECT_FALSE(*groups.is_member(*id, bob_id_));
+    ASSERT_OK_AND_ASSIGN(is_member, groups.is_member(*id, bob_id_));
+    EXPECT_FALSE(is_member);
     auto gone = groups.remove_member(*id, bob_id_);
     ASSERT_FALSE(gone);
     EXPECT_EQ(gone.error().code, Errc::not_found);
-    EXPECT_TRUE(groups.groups_of(bob_id_)->empty());
+    ASSERT_OK_AND_ASSIGN(auto groups_of, groups.groups_of(bob_id_));
+    EXPECT_TRUE(groups_of.empty());
 }
 
 TEST_P(UserGroupsTest, RemoveDeletesEveryRowOfTheGroup) {
@@ -170,10 +178,12 @@ TEST_P(UserGroupsTest, RemoveDeletesEveryRowOfTheGroup) {
     ASSERT_TRUE(used);
     EXPECT_EQ(used->repositories, std::vector<std::string>{"r1"});
     EXPECT_EQ(used->repo_groups, std::vector<std::string>{"g1"});
-    EXPECT_TRUE(groups.usage(*keep)->empty());
+    ASSERT_OK_AND_ASSIGN(auto usage, groups.usage(*keep));
+    EXPECT_TRUE(usage.empty());
 
     ASSERT_TRUE(groups.remove(*id));
-    EXPECT_FALSE(*groups.by_id(*id));
+    ASSERT_OK_AND_ASSIGN(auto by_id, groups.by_id(*id));
+    EXPECT_FALSE(by_id);
     for (const char* sql : {
              "SELECT COUNT(*) FROM users_groups_members WHERE users_group_id = ?",
              "SELECT COUNT(*) FROM users_group_to_perm WHERE users_group_id = ?",
@@ -187,8 +197,10 @@ TEST_P(UserGroupsTest, RemoveDeletesEveryRowOfTheGroup) {
         EXPECT_EQ(count(sql, *id), 0) << sql;
     }
     // The other group and its member are untouched.
-    EXPECT_TRUE(*groups.by_id(*keep));
-    EXPECT_TRUE(*groups.is_member(*keep, bob_id_));
+    ASSERT_OK_AND_ASSIGN(by_id, groups.by_id(*keep));
+    EXPECT_TRUE(by_id);
+    ASSERT_OK_AND_ASSIGN(auto is_member, groups.is_member(*keep, bob_id_));
+    EXPECT_TRUE(is_member);
     auto missing = groups.remove(*id);
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, Errc::not_found);

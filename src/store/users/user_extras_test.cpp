@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/testing/store_test.hpp"
 #include "store/users/users.hpp"
 
@@ -31,7 +33,8 @@ TEST_P(UserExtrasTest, ExtraEmailsAreUniqueAcrossUsers) {
     ASSERT_TRUE(list);
     ASSERT_EQ(list->size(), 1u);
     EXPECT_EQ((*list)[0].email, "builder@example.org");
-    EXPECT_TRUE(emails.list(alice)->empty());
+    ASSERT_OK_AND_ASSIGN(auto got_list, emails.list(alice));
+    EXPECT_TRUE(got_list.empty());
 
     for (std::string_view taken : {"BUILDER@example.org", "alice@EXAMPLE.com", "bob@example.com"}) {
         auto dup = emails.add(alice, taken);
@@ -43,7 +46,8 @@ TEST_P(UserExtrasTest, ExtraEmailsAreUniqueAcrossUsers) {
 
     EXPECT_EQ(emails.remove(alice, *id).error().code, Errc::not_found);  // not hers
     ASSERT_TRUE(emails.remove(bob, *id));
-    EXPECT_TRUE(emails.list(bob)->empty());
+    ASSERT_OK_AND_ASSIGN(got_list, emails.list(bob));
+    EXPECT_TRUE(got_list.empty());
     EXPECT_EQ(emails.remove(bob, *id).error().code, Errc::not_found);
 }
 
@@ -64,7 +68,8 @@ TEST_P(UserExtrasTest, IpEntriesPerUser) {
     EXPECT_TRUE((*list)[0].active);
     EXPECT_EQ(ips.remove(alice, *a).error().code, Errc::not_found);
     ASSERT_TRUE(ips.remove(bob, *a));
-    EXPECT_EQ(ips.list(bob)->size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto got_list, ips.list(bob));
+    EXPECT_EQ(got_list.size(), 1u);
 }
 
 TEST_P(UserExtrasTest, ApiKeysExpireAndCanBeDeleted) {
@@ -75,20 +80,23 @@ TEST_P(UserExtrasTest, ApiKeysExpireAndCanBeDeleted) {
     ASSERT_TRUE(forever && soon) << (forever ? "" : forever.error().detail);
     EXPECT_EQ(forever->api_key.size(), 40u);
     EXPECT_NE(forever->api_key, soon->api_key);
-    EXPECT_EQ(keys.list(bob, false, 1000.0)->size(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto got_list, keys.list(bob, false, 1000.0));
+    EXPECT_EQ(got_list.size(), 2u);
     auto live = keys.list(bob, false, 3000.0);
     ASSERT_TRUE(live);
     ASSERT_EQ(live->size(), 1u);
     EXPECT_EQ((*live)[0].description, "ci");
     EXPECT_EQ((*live)[0].expires, -1);
-    EXPECT_EQ(keys.list(bob, true, 3000.0)->size(), 2u);
+    ASSERT_OK_AND_ASSIGN(got_list, keys.list(bob, true, 3000.0));
+    EXPECT_EQ(got_list.size(), 2u);
     auto owner = Users(conn()).by_api_key(forever->api_key);
     ASSERT_TRUE(owner && *owner);
     EXPECT_EQ((*owner)->user_id, bob);
 
     EXPECT_EQ(keys.remove(bob, "nope").error().code, Errc::not_found);
     ASSERT_TRUE(keys.remove(bob, forever->api_key));
-    EXPECT_FALSE(*Users(conn()).by_api_key(forever->api_key));
+    ASSERT_OK_AND_ASSIGN(auto by_api_key, Users(conn()).by_api_key(forever->api_key));
+    EXPECT_FALSE(by_api_key);
 }
 
 KALLITHEA_STORE_DIALECTS(UserExtrasTest);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "store/account/sessions.hpp"
 #include "store/permissions/grants.hpp"
 #include "store/repos/repositories.hpp"
@@ -53,11 +55,17 @@ TEST_P(UsersTest, CreatesAndFindsUsers) {
     ASSERT_TRUE(by_key && *by_key);
     EXPECT_EQ((*by_key)->user_id, *id);
 
-    EXPECT_FALSE(*users.by_id(*id + 100));
-    EXPECT_FALSE(*users.by_username("alice"));
-    EXPECT_FALSE(*users.by_email("alice@example.com"));
-    EXPECT_FALSE(*users.by_api_key("0000000000000000000000000000000000000000"));
-    EXPECT_EQ(*users.count(), 1);
+    ASSERT_OK_AND_ASSIGN(auto got_by_id, users.by_id(*id + 100));
+    EXPECT_FALSE(got_by_id);
+    ASSERT_OK_AND_ASSIGN(auto by_username, users.by_username("alice"));
+    EXPECT_FALSE(by_username);
+    ASSERT_OK_AND_ASSIGN(auto got_by_email, users.by_email("alice@example.com"));
+    EXPECT_FALSE(got_by_email);
+    ASSERT_OK_AND_ASSIGN(auto by_api_key,
+                         users.by_api_key("0000000000000000000000000000000000000000"));
+    EXPECT_FALSE(by_api_key);
+    ASSERT_OK_AND_ASSIGN(auto count, users.count());
+    EXPECT_EQ(count, 1);
 }
 
 TEST_P(UsersTest, DuplicatesAreConflicts) {
@@ -78,7 +86,8 @@ TEST_P(UsersTest, DuplicatesAreConflicts) {
     ASSERT_FALSE(dup_email);
     EXPECT_EQ(dup_email.error().code, Errc::conflict);
     EXPECT_EQ(dup_email.error().message, "A user with email bob@example.com already exists");
-    EXPECT_EQ(*users.count(), 1);
+    ASSERT_OK_AND_ASSIGN(auto count, users.count());
+    EXPECT_EQ(count, 1);
 }
 
 TEST_P(UsersTest, FindsExtraEmailsAndExtraApiKeys) {
@@ -169,7 +178,8 @@ TEST_P(UsersTest, SearchesAndPagesWithoutTheDefaultUser) {
     ASSERT_TRUE(literal);
     ASSERT_EQ(literal->rows.size(), 1u);
     EXPECT_EQ(literal->rows[0].username, "user3");
-    EXPECT_EQ(users.search("default", 0, 50)->total, 0);
+    ASSERT_OK_AND_ASSIGN(auto search, users.search("default", 0, 50));
+    EXPECT_EQ(search.total, 0);
 }
 
 TEST_P(UsersTest, UpdatesProfileAndRefusesTakenNamesAndEmails) {
@@ -215,7 +225,8 @@ TEST_P(UsersTest, UpdatesProfileAndRefusesTakenNamesAndEmails) {
     EXPECT_EQ(users.update_profile(*alice + 100, unknown).error().code, Errc::not_found);
 
     ASSERT_TRUE(users.set_api_key(*id, std::string(40, 'c')));
-    EXPECT_EQ((*users.by_id(*id))->api_key, std::string(40, 'c'));
+    ASSERT_OK_AND_ASSIGN(auto got_by_id, users.by_id(*id));
+    EXPECT_EQ(got_by_id->api_key, std::string(40, 'c'));
 }
 
 TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
@@ -245,12 +256,18 @@ TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
     ASSERT_TRUE(owned);
     ASSERT_EQ(owned->size(), 1u);
     EXPECT_EQ((*owned)[0].name, "bobs");
-    EXPECT_TRUE(users.owned_repo_groups(*id)->empty());
-    EXPECT_EQ(users.owned_user_groups(2)->size(), 1u);
-    ASSERT_EQ(users.member_of(*id)->size(), 1u);
-    EXPECT_EQ((*users.member_of(*id))[0].name, "devs");
-    ASSERT_EQ(users.followed_repositories(*id)->size(), 1u);
-    EXPECT_EQ(users.related_repositories(*id)->size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto owned_repo_groups, users.owned_repo_groups(*id));
+    EXPECT_TRUE(owned_repo_groups.empty());
+    ASSERT_OK_AND_ASSIGN(auto owned_user_groups, users.owned_user_groups(2));
+    EXPECT_EQ(owned_user_groups.size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto member_of, users.member_of(*id));
+    ASSERT_EQ(member_of.size(), 1u);
+    ASSERT_OK_AND_ASSIGN(member_of, users.member_of(*id));
+    EXPECT_EQ(member_of[0].name, "devs");
+    ASSERT_OK_AND_ASSIGN(auto followed_repositories, users.followed_repositories(*id));
+    ASSERT_EQ(followed_repositories.size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto related_repositories, users.related_repositories(*id));
+    EXPECT_EQ(related_repositories.size(), 1u);
 
     // A group grant makes admin's repository related to bob.
     NewRepoRow other = repo;
@@ -260,7 +277,8 @@ TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
     ASSERT_TRUE(shared);
     ASSERT_TRUE(Grants(conn()).set(GrantObject::repository, *shared, Grantee::user_group, *group,
                                    "repository.write"));
-    EXPECT_EQ(users.related_repositories(*id)->size(), 2u);
+    ASSERT_OK_AND_ASSIGN(related_repositories, users.related_repositories(*id));
+    EXPECT_EQ(related_repositories.size(), 2u);
 
     // Sessions: all but one, then all.
     Sessions sessions(conn());
@@ -273,8 +291,10 @@ TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
         s.expires_on = 4000000000;
         ASSERT_TRUE(sessions.create(s));
     }
-    EXPECT_EQ(*users.end_sessions(*id, "s2"), 2);
-    EXPECT_TRUE(*sessions.get("s2"));
+    ASSERT_OK_AND_ASSIGN(auto end_sessions, users.end_sessions(*id, "s2"));
+    EXPECT_EQ(end_sessions, 2);
+    ASSERT_OK_AND_ASSIGN(auto get, sessions.get("s2"));
+    EXPECT_TRUE(get);
 
     // Deleting: the repository row still references bob, so give it away first.
     ASSERT_TRUE(conn().exec("UPDATE repositories SET user_id = 2 WHERE repo_id = ?", *repo_id));
@@ -284,17 +304,21 @@ TEST_P(UsersTest, ListsOwnedObjectsAndDeletesDependentRows) {
     ASSERT_TRUE(Grants(conn()).set_global(Grantee::user, *id, "hg.create.repository"));
     ASSERT_TRUE(Grants(conn()).set(GrantObject::repository, *shared, Grantee::user, *id,
                                    "repository.read"));
-    EXPECT_TRUE(users.authored_records(*id)->empty());
+    ASSERT_OK_AND_ASSIGN(auto authored_records, users.authored_records(*id));
+    EXPECT_TRUE(authored_records.empty());
     ASSERT_TRUE(
         conn().exec("INSERT INTO gists (gist_access_id, gist_description, user_id, "
                     "gist_expires, gist_type, created_on, modified_at) VALUES "
                     "('g1', '', ?, -1, 'public', ?, ?)",
                     *id, "2024-01-01 00:00:00.000000", "2024-01-01 00:00:00.000000"));
-    EXPECT_EQ(*users.authored_records(*id), std::vector<std::string>{"gists"});
+    ASSERT_OK_AND_ASSIGN(authored_records, users.authored_records(*id));
+    EXPECT_EQ(authored_records, std::vector<std::string>{"gists"});
     ASSERT_TRUE(conn().exec("DELETE FROM gists"));
     ASSERT_TRUE(users.remove(*id));
-    EXPECT_FALSE(*users.by_id(*id));
-    EXPECT_FALSE(*sessions.get("s2"));
+    ASSERT_OK_AND_ASSIGN(auto got_by_id, users.by_id(*id));
+    EXPECT_FALSE(got_by_id);
+    ASSERT_OK_AND_ASSIGN(get, sessions.get("s2"));
+    EXPECT_FALSE(get);
     for (std::string_view table : {"user_email_map", "user_ip_map", "user_api_keys", "user_to_perm",
                                    "repo_to_perm", "users_groups_members", "user_followings"})
         EXPECT_EQ(*conn().scalar<int64_t>(

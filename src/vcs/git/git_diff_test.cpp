@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "vcs/git/git_test_repos.hpp"
 #include "vcs/repository.hpp"
 
@@ -97,9 +99,8 @@ TEST(GitDiff, RootChangesetAndBinaryFiles) {
 
     DiffOptions binary;
     binary.binary_patches = true;
-    auto with_binary = repo->diff("", id("c1"), binary);
-    EXPECT_NE(find(*with_binary, "bin/data.bin")->patch.find("GIT binary patch"),
-              std::string::npos);
+    ASSERT_OK_AND_ASSIGN(auto with_binary, repo->diff("", id("c1"), binary));
+    EXPECT_NE(find(with_binary, "bin/data.bin")->patch.find("GIT binary patch"), std::string::npos);
 }
 
 TEST(GitDiff, MergeAgainstFirstParentAndArbitraryRanges) {
@@ -124,25 +125,28 @@ TEST(GitDiff, Options) {
     auto repo = open_bare();
     DiffOptions zero;
     zero.context_lines = 0;
-    auto tight = repo->diff("", id("c3"), zero);
-    EXPECT_EQ(find(*tight, "README.md")->patch.find("\n world\n"), std::string::npos);
-    auto normal = repo->diff("", id("c3"), {});
-    EXPECT_NE(find(*normal, "README.md")->patch.find("\n world\n"), std::string::npos);
+    ASSERT_OK_AND_ASSIGN(auto tight, repo->diff("", id("c3"), zero));
+    EXPECT_EQ(find(tight, "README.md")->patch.find("\n world\n"), std::string::npos);
+    ASSERT_OK_AND_ASSIGN(auto normal, repo->diff("", id("c3"), {}));
+    EXPECT_NE(find(normal, "README.md")->patch.find("\n world\n"), std::string::npos);
 
     DiffOptions only_src;
     only_src.paths = {"src"};
-    EXPECT_EQ(repo->diff("", id("c2"), only_src)->files.size(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto got_diff, repo->diff("", id("c2"), only_src));
+    EXPECT_EQ(got_diff.files.size(), 2u);
     only_src.paths = {"src/a.c"};
-    EXPECT_EQ(repo->diff("", id("c2"), only_src)->files.size(), 1u);
+    ASSERT_OK_AND_ASSIGN(got_diff, repo->diff("", id("c2"), only_src));
+    EXPECT_EQ(got_diff.files.size(), 1u);
     only_src.paths = {"src/*.c"};  // literal, not a glob
-    EXPECT_EQ(repo->diff("", id("c2"), only_src)->files.size(), 0u);
+    ASSERT_OK_AND_ASSIGN(got_diff, repo->diff("", id("c2"), only_src));
+    EXPECT_EQ(got_diff.files.size(), 0u);
 
     DiffOptions names;
     names.names_only = true;
-    auto listed = repo->diff("", id("c2"), names);
-    ASSERT_EQ(listed->files.size(), 3u);
-    EXPECT_TRUE(listed->files[0].patch.empty());
-    EXPECT_EQ(listed->additions, 0);
+    ASSERT_OK_AND_ASSIGN(auto listed, repo->diff("", id("c2"), names));
+    ASSERT_EQ(listed.files.size(), 3u);
+    EXPECT_TRUE(listed.files[0].patch.empty());
+    EXPECT_EQ(listed.additions, 0);
 }
 
 TEST(GitDiff, CutOff) {
@@ -177,7 +181,8 @@ TEST(GitDiff, IgnoreWhitespace) {
     run_test_git(path, {"commit", "-q", "-am", "two"}, "2021-01-02T00:00:00+0000");
     auto repo = Repository::open(path);
     ASSERT_TRUE(repo);
-    EXPECT_EQ((*repo)->diff("", "main", {})->additions, 1);
+    ASSERT_OK_AND_ASSIGN(auto got_diff, (*repo)->diff("", "main", {}));
+    EXPECT_EQ(got_diff.additions, 1);
     DiffOptions ws;
     ws.ignore_whitespace = true;
     auto diff = (*repo)->diff("", "main", ws);

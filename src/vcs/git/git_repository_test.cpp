@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "vcs/git/git_test_repos.hpp"
 #include "vcs/repository.hpp"
 
@@ -57,9 +59,12 @@ TEST(GitRepository, OpensWorkTreeAndBare) {
         ASSERT_TRUE(repo);
         EXPECT_EQ(repo->type(), "git");
         EXPECT_EQ(repo->path(), path);
-        EXPECT_EQ(repo->is_empty().value(), false);
-        EXPECT_EQ(repo->default_branch().value(), "master");
-        EXPECT_EQ(repo->resolve("HEAD").value(), id("c4"));
+        ASSERT_OK_AND_ASSIGN(auto is_empty, repo->is_empty());
+        EXPECT_EQ(is_empty, false);
+        ASSERT_OK_AND_ASSIGN(auto default_branch, repo->default_branch());
+        EXPECT_EQ(default_branch, "master");
+        ASSERT_OK_AND_ASSIGN(auto resolve, repo->resolve("HEAD"));
+        EXPECT_EQ(resolve, id("c4"));
     }
 }
 
@@ -78,22 +83,34 @@ TEST(GitRepository, Refs) {
     EXPECT_EQ((*refs)[2].target, id("c2"));
     EXPECT_EQ((*refs)[3].name, "v1.0");
     EXPECT_EQ((*refs)[3].target, id("c4"));  // annotated tag peeled to its changeset
-    EXPECT_EQ(repo->branches()->size(), 2u);
-    EXPECT_EQ(repo->tags()->size(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto branches, repo->branches());
+    EXPECT_EQ(branches.size(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto tags, repo->tags());
+    EXPECT_EQ(tags.size(), 2u);
 }
 
 TEST(GitRepository, ResolvesRevisions) {
     auto repo = open_repo(test_repos().bare);
-    EXPECT_EQ(repo->resolve(id("c2")).value(), id("c2"));
-    EXPECT_EQ(repo->resolve(id("c2").substr(0, 12)).value(), id("c2"));
-    EXPECT_EQ(repo->resolve(id("c2").substr(0, 7)).value(), id("c2"));
-    EXPECT_EQ(repo->resolve("feature").value(), id("f2"));
-    EXPECT_EQ(repo->resolve("master").value(), id("c4"));
-    EXPECT_EQ(repo->resolve("light").value(), id("c2"));
-    EXPECT_EQ(repo->resolve("v1.0").value(), id("c4"));
-    EXPECT_EQ(repo->resolve("refs/heads/feature").value(), id("f2"));
-    EXPECT_EQ(repo->resolve("tip").value(), id("c4"));
-    EXPECT_EQ(repo->resolve("").value(), id("c4"));
+    ASSERT_OK_AND_ASSIGN(auto resolve, repo->resolve(id("c2")));
+    EXPECT_EQ(resolve, id("c2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve(id("c2").substr(0, 12)));
+    EXPECT_EQ(resolve, id("c2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve(id("c2").substr(0, 7)));
+    EXPECT_EQ(resolve, id("c2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("feature"));
+    EXPECT_EQ(resolve, id("f2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("master"));
+    EXPECT_EQ(resolve, id("c4"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("light"));
+    EXPECT_EQ(resolve, id("c2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("v1.0"));
+    EXPECT_EQ(resolve, id("c4"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("refs/heads/feature"));
+    EXPECT_EQ(resolve, id("f2"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve("tip"));
+    EXPECT_EQ(resolve, id("c4"));
+    ASSERT_OK_AND_ASSIGN(resolve, repo->resolve(""));
+    EXPECT_EQ(resolve, id("c4"));
     for (const char* bad :
          {"nope", "HEAD~1", "master^", ":/Rename", "deadbeef", "..", "-p", "master@{0}", "a"}) {
         auto r = repo->resolve(bad);
@@ -129,9 +146,9 @@ TEST(GitRepository, ChangesetFields) {
     ASSERT_TRUE(head);
     EXPECT_EQ(head->branches, std::vector<std::string>{"master"});
     EXPECT_EQ(head->tags, std::vector<std::string>{"v1.0"});
-    auto merge = repo->changeset(id("m1"));
-    EXPECT_TRUE(merge->is_merge());
-    EXPECT_EQ(merge->parents, (std::vector<std::string>{id("c3"), id("f2")}));
+    ASSERT_OK_AND_ASSIGN(auto merge, repo->changeset(id("m1")));
+    EXPECT_TRUE(merge.is_merge());
+    EXPECT_EQ(merge.parents, (std::vector<std::string>{id("c3"), id("f2")}));
 
     auto missing = repo->changeset("0000000000000000000000000000000000000000");
     ASSERT_FALSE(missing);
@@ -148,7 +165,8 @@ TEST(GitRepository, Children) {
     std::vector<std::string> want{id("f1"), id("c3")};
     std::sort(want.begin(), want.end());
     EXPECT_EQ(got, want);
-    EXPECT_TRUE(repo->children(id("c4"), SIZE_MAX)->changesets.empty());
+    ASSERT_OK_AND_ASSIGN(auto got_children, repo->children(id("c4"), SIZE_MAX));
+    EXPECT_TRUE(got_children.changesets.empty());
 }
 
 TEST(GitRepository, LogOfAllBranchesNewestFirst) {
@@ -157,7 +175,8 @@ TEST(GitRepository, LogOfAllBranchesNewestFirst) {
     ASSERT_TRUE(log);
     EXPECT_EQ(ids_of(*log), (std::vector<std::string>{id("c4"), id("m1"), id("c3"), id("f2"),
                                                       id("f1"), id("c2"), id("c1")}));
-    EXPECT_EQ(repo->count({}).value(), 7u);
+    ASSERT_OK_AND_ASSIGN(auto count, repo->count({}));
+    EXPECT_EQ(count, 7u);
 }
 
 TEST(GitRepository, LogPagingAndFirstParent) {
@@ -166,19 +185,22 @@ TEST(GitRepository, LogPagingAndFirstParent) {
     page.start = {"master"};
     page.skip = 2;
     page.limit = 2;
-    EXPECT_EQ(ids_of(repo->log(page).value()), (std::vector<std::string>{id("c3"), id("f2")}));
+    ASSERT_OK_AND_ASSIGN(auto got_log, repo->log(page));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("c3"), id("f2")}));
 
     LogQuery fp;
     fp.start = {"master"};
     fp.first_parent = true;
-    EXPECT_EQ(ids_of(repo->log(fp).value()),
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(fp));
+    EXPECT_EQ(ids_of(got_log),
               (std::vector<std::string>{id("c4"), id("m1"), id("c3"), id("c2"), id("c1")}));
-    EXPECT_EQ(repo->count(fp).value(), 5u);
+    ASSERT_OK_AND_ASSIGN(auto count, repo->count(fp));
+    EXPECT_EQ(count, 5u);
 
     LogQuery feature;
     feature.start = {"feature"};
-    EXPECT_EQ(ids_of(repo->log(feature).value()),
-              (std::vector<std::string>{id("f2"), id("f1"), id("c2"), id("c1")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(feature));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("f2"), id("f1"), id("c2"), id("c1")}));
 
     LogQuery stop_early;
     int visited = 0;
@@ -194,51 +216,67 @@ TEST(GitRepository, LogOfAPath) {
     auto repo = open_repo(test_repos().bare);
     LogQuery q;
     q.path = "src/a.c";
-    EXPECT_EQ(ids_of(repo->log(q).value()), (std::vector<std::string>{id("f1"), id("c2")}));
-    EXPECT_EQ(repo->count(q).value(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto got_log, repo->log(q));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("f1"), id("c2")}));
+    ASSERT_OK_AND_ASSIGN(auto count, repo->count(q));
+    EXPECT_EQ(count, 2u);
     q.path = "/README.md/";
-    EXPECT_EQ(ids_of(repo->log(q).value()),
-              (std::vector<std::string>{id("c3"), id("c2"), id("c1")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(q));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("c3"), id("c2"), id("c1")}));
     q.limit = 1;
     q.skip = 1;
-    EXPECT_EQ(ids_of(repo->log(q).value()), (std::vector<std::string>{id("c2")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(q));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("c2")}));
 
     LogQuery hidden;
     hidden.path = "src/a.c";
     hidden.start = {"master"};
     hidden.hide = {id("c2")};
-    EXPECT_EQ(ids_of(repo->log(hidden).value()), (std::vector<std::string>{id("f1")}));
-    EXPECT_EQ(repo->count(hidden).value(), 1u);
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(hidden));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("f1")}));
+    ASSERT_OK_AND_ASSIGN(count, repo->count(hidden));
+    EXPECT_EQ(count, 1u);
 
     LogQuery dir;
     dir.path = "docs";
     dir.start = {"feature"};
-    EXPECT_EQ(ids_of(repo->log(dir).value()), (std::vector<std::string>{id("f2"), id("c1")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(dir));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("f2"), id("c1")}));
 
     LogQuery odd;
     odd.path = "<img src=x onerror=alert(1)>.txt";
-    EXPECT_EQ(ids_of(repo->log(odd).value()), (std::vector<std::string>{id("c1")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(odd));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("c1")}));
     odd.path = "ünïcode.txt";
-    EXPECT_EQ(ids_of(repo->log(odd).value()), (std::vector<std::string>{id("c1")}));
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(odd));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("c1")}));
     odd.path = "*.txt";  // pathspecs are literal
-    EXPECT_TRUE(repo->log(odd).value().empty());
+    ASSERT_OK_AND_ASSIGN(got_log, repo->log(odd));
+    EXPECT_TRUE(got_log.empty());
     odd.path = "../etc";
     EXPECT_EQ(repo->log(odd).error().code, Errc::invalid_argument);
 }
 
 TEST(GitRepository, CompareHelpers) {
     auto repo = open_repo(test_repos().bare);
-    EXPECT_EQ(repo->common_ancestor("master", "feature").value(), id("f2"));
-    EXPECT_EQ(repo->common_ancestor(id("c3"), "feature").value(), id("c2"));
-    EXPECT_EQ(ids_of(repo->commits_between(id("c3"), "feature").value()),
-              (std::vector<std::string>{id("f2"), id("f1")}));
-    EXPECT_TRUE(repo->commits_between("master", "feature").value().empty());
-    EXPECT_EQ(ids_of(repo->commits_between(id("c2"), "master", 2).value()),
-              (std::vector<std::string>{id("c4"), id("m1")}));
-    EXPECT_TRUE(repo->is_ancestor(id("c1"), "master").value());
-    EXPECT_TRUE(repo->is_ancestor("master", "master").value());
-    EXPECT_FALSE(repo->is_ancestor("master", id("c1")).value());
-    EXPECT_FALSE(repo->is_ancestor(id("c3"), "feature").value());
+    ASSERT_OK_AND_ASSIGN(auto common_ancestor, repo->common_ancestor("master", "feature"));
+    EXPECT_EQ(common_ancestor, id("f2"));
+    ASSERT_OK_AND_ASSIGN(common_ancestor, repo->common_ancestor(id("c3"), "feature"));
+    EXPECT_EQ(common_ancestor, id("c2"));
+    ASSERT_OK_AND_ASSIGN(auto commits_between, repo->commits_between(id("c3"), "feature"));
+    EXPECT_EQ(ids_of(commits_between), (std::vector<std::string>{id("f2"), id("f1")}));
+    ASSERT_OK_AND_ASSIGN(commits_between, repo->commits_between("master", "feature"));
+    EXPECT_TRUE(commits_between.empty());
+    ASSERT_OK_AND_ASSIGN(commits_between, repo->commits_between(id("c2"), "master", 2));
+    EXPECT_EQ(ids_of(commits_between), (std::vector<std::string>{id("c4"), id("m1")}));
+    ASSERT_OK_AND_ASSIGN(auto is_ancestor, repo->is_ancestor(id("c1"), "master"));
+    EXPECT_TRUE(is_ancestor);
+    ASSERT_OK_AND_ASSIGN(is_ancestor, repo->is_ancestor("master", "master"));
+    EXPECT_TRUE(is_ancestor);
+    ASSERT_OK_AND_ASSIGN(is_ancestor, repo->is_ancestor("master", id("c1")));
+    EXPECT_FALSE(is_ancestor);
+    ASSERT_OK_AND_ASSIGN(is_ancestor, repo->is_ancestor(id("c3"), "feature"));
+    EXPECT_FALSE(is_ancestor);
     EXPECT_EQ(repo->common_ancestor("nope", "master").error().code, Errc::not_found);
 }
 
@@ -260,16 +298,22 @@ TEST(GitRepository, UnrelatedHistoriesHaveNoCommonAncestor) {
 TEST(GitRepository, EmptyRepository) {
     auto repo = open_repo(test_repos().empty);
     ASSERT_TRUE(repo);
-    EXPECT_TRUE(repo->is_empty().value());
-    EXPECT_TRUE(repo->refs().value().empty());
-    EXPECT_EQ(repo->default_branch().value(), "master");
+    ASSERT_OK_AND_ASSIGN(auto is_empty, repo->is_empty());
+    EXPECT_TRUE(is_empty);
+    ASSERT_OK_AND_ASSIGN(auto got_refs, repo->refs());
+    EXPECT_TRUE(got_refs.empty());
+    ASSERT_OK_AND_ASSIGN(auto default_branch, repo->default_branch());
+    EXPECT_EQ(default_branch, "master");
     EXPECT_EQ(repo->resolve("HEAD").error().code, Errc::not_found);
     EXPECT_EQ(repo->changeset("tip").error().code, Errc::not_found);
-    EXPECT_TRUE(repo->log({}).value().empty());
-    EXPECT_EQ(repo->count({}).value(), 0u);
+    ASSERT_OK_AND_ASSIGN(auto got_log, repo->log({}));
+    EXPECT_TRUE(got_log.empty());
+    ASSERT_OK_AND_ASSIGN(auto count, repo->count({}));
+    EXPECT_EQ(count, 0u);
     EXPECT_EQ(repo->list_dir("HEAD", "").error().code, Errc::not_found);
     EXPECT_TRUE(repo->update_indexes());
-    EXPECT_GT(repo->size_on_disk().value(), 0u);
+    ASSERT_OK_AND_ASSIGN(auto size_on_disk, repo->size_on_disk());
+    EXPECT_GT(size_on_disk, 0u);
 }
 
 TEST(GitRepository, HeadOnAMissingBranchFallsBackToTheNewestBranch) {
@@ -277,8 +321,10 @@ TEST(GitRepository, HeadOnAMissingBranchFallsBackToTheNewestBranch) {
     run_test_git(test_repos().root, {"clone", "-q", "--bare", test_repos().work, path});
     run_test_git(path, {"symbolic-ref", "HEAD", "refs/heads/gone"});
     auto repo = open_repo(path);
-    EXPECT_EQ(repo->default_branch().value(), "gone");
-    EXPECT_EQ(repo->resolve("tip").value(), id("c4"));
+    ASSERT_OK_AND_ASSIGN(auto default_branch, repo->default_branch());
+    EXPECT_EQ(default_branch, "gone");
+    ASSERT_OK_AND_ASSIGN(auto resolve, repo->resolve("tip"));
+    EXPECT_EQ(resolve, id("c4"));
 }
 
 TEST(GitRepository, UpdateIndexesWritesACommitGraph) {
@@ -291,8 +337,10 @@ TEST(GitRepository, UpdateIndexesWritesACommitGraph) {
     // Still browsable afterwards, and the path log still agrees.
     LogQuery q;
     q.path = "src/a.c";
-    EXPECT_EQ(ids_of(repo->log(q).value()), (std::vector<std::string>{id("f1"), id("c2")}));
-    EXPECT_GT(repo->size_on_disk().value(), 1000u);
+    ASSERT_OK_AND_ASSIGN(auto got_log, repo->log(q));
+    EXPECT_EQ(ids_of(got_log), (std::vector<std::string>{id("f1"), id("c2")}));
+    ASSERT_OK_AND_ASSIGN(auto size_on_disk, repo->size_on_disk());
+    EXPECT_GT(size_on_disk, 1000u);
 }
 
 }  // namespace
@@ -347,7 +395,8 @@ TEST(GitRepository, ReopenedRepositorySeesChangesOnDisk) {
         run_test_git(root, {"init", "-q", "--bare", "-b", "master", bare});
     }
     auto empty = open_repo(bare);
-    EXPECT_TRUE(*empty->is_empty());
+    ASSERT_OK_AND_ASSIGN(auto is_empty, empty->is_empty());
+    EXPECT_TRUE(is_empty);
     EXPECT_FALSE(empty->changeset(old_head));
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include "vcs/git/git_test_repos.hpp"
 #include "vcs/repository.hpp"
 
@@ -81,19 +83,25 @@ TEST(GitTree, ListsFilesRecursively) {
     EXPECT_EQ(files->size(), 12u);
     EXPECT_TRUE(std::is_sorted(files->begin(), files->end()));
     EXPECT_EQ(files->front(), ".gitmodules");
-    auto src = repo->list_files("master", "src");
-    EXPECT_EQ(*src, (std::vector<std::string>{"src/a.c", "src/b_renamed.c"}));
+    ASSERT_OK_AND_ASSIGN(auto src, repo->list_files("master", "src"));
+    EXPECT_EQ(src, (std::vector<std::string>{"src/a.c", "src/b_renamed.c"}));
 }
 
 TEST(GitTree, NodeKinds) {
     auto repo = open_bare();
-    EXPECT_EQ(repo->node_kind("master", "").value(), NodeKind::dir);
-    EXPECT_EQ(repo->node_kind("master", "docs").value(), NodeKind::dir);
-    EXPECT_EQ(repo->node_kind("master", "docs/guide.md").value(), NodeKind::file);
-    EXPECT_EQ(repo->node_kind("master", "link").value(), NodeKind::symlink);
-    EXPECT_EQ(repo->node_kind("master", "sub").value(), NodeKind::submodule);
+    ASSERT_OK_AND_ASSIGN(auto node_kind, repo->node_kind("master", ""));
+    EXPECT_EQ(node_kind, NodeKind::dir);
+    ASSERT_OK_AND_ASSIGN(node_kind, repo->node_kind("master", "docs"));
+    EXPECT_EQ(node_kind, NodeKind::dir);
+    ASSERT_OK_AND_ASSIGN(node_kind, repo->node_kind("master", "docs/guide.md"));
+    EXPECT_EQ(node_kind, NodeKind::file);
+    ASSERT_OK_AND_ASSIGN(node_kind, repo->node_kind("master", "link"));
+    EXPECT_EQ(node_kind, NodeKind::symlink);
+    ASSERT_OK_AND_ASSIGN(node_kind, repo->node_kind("master", "sub"));
+    EXPECT_EQ(node_kind, NodeKind::submodule);
     EXPECT_EQ(repo->node_kind("master", "src/b.c").error().code, Errc::not_found);
-    EXPECT_EQ(repo->node_kind(id("c2"), "src/b.c").value(), NodeKind::file);
+    ASSERT_OK_AND_ASSIGN(node_kind, repo->node_kind(id("c2"), "src/b.c"));
+    EXPECT_EQ(node_kind, NodeKind::file);
 }
 
 TEST(GitTree, ReadsFiles) {
@@ -106,22 +114,26 @@ TEST(GitTree, ReadsFiles) {
     EXPECT_FALSE(readme->truncated);
     EXPECT_EQ(readme->blob_id, run_test_git(test_repos().bare, {"rev-parse", "master:README.md"}));
 
-    auto part = repo->read_file("master", "README.md", 5);
-    EXPECT_EQ(part->data, "hello");
-    EXPECT_TRUE(part->truncated);
-    EXPECT_EQ(part->size, 23u);
+    ASSERT_OK_AND_ASSIGN(auto part, repo->read_file("master", "README.md", 5));
+    EXPECT_EQ(part.data, "hello");
+    EXPECT_TRUE(part.truncated);
+    EXPECT_EQ(part.size, 23u);
 
     auto bin = repo->read_file("master", "bin/data.bin", 0);
     ASSERT_TRUE(bin);
     EXPECT_TRUE(bin->binary);
     EXPECT_EQ(bin->data.size(), 12u);
 
-    EXPECT_EQ(repo->read_file("master", "ünïcode.txt", 0)->data, "unicode\n");
-    EXPECT_EQ(repo->read_file("master", "<img src=x onerror=alert(1)>.txt", 0)->data, "script\n");
-    EXPECT_TRUE(repo->read_file("master", "run.sh", 0)->executable);
-    auto link = repo->read_file("master", "link", 0);
-    EXPECT_TRUE(link->symlink);
-    EXPECT_EQ(link->data, "README.md");
+    ASSERT_OK_AND_ASSIGN(auto read_file, repo->read_file("master", "ünïcode.txt", 0));
+    EXPECT_EQ(read_file.data, "unicode\n");
+    ASSERT_OK_AND_ASSIGN(read_file,
+                         repo->read_file("master", "<img src=x onerror=alert(1)>.txt", 0));
+    EXPECT_EQ(read_file.data, "script\n");
+    ASSERT_OK_AND_ASSIGN(read_file, repo->read_file("master", "run.sh", 0));
+    EXPECT_TRUE(read_file.executable);
+    ASSERT_OK_AND_ASSIGN(auto link, repo->read_file("master", "link", 0));
+    EXPECT_TRUE(link.symlink);
+    EXPECT_EQ(link.data, "README.md");
 
     EXPECT_EQ(repo->read_file("master", "docs", 0).error().code, Errc::invalid_argument);
     EXPECT_EQ(repo->read_file("master", "", 0).error().code, Errc::invalid_argument);
@@ -170,7 +182,8 @@ TEST(GitTree, ReadsLargeFilesThroughTheCli) {
     }));
     EXPECT_EQ(streamed, big.size());
     EXPECT_TRUE(same);
-    EXPECT_EQ((*repo)->read_file("main", "big.txt", 0)->data.size(), big.size());
+    ASSERT_OK_AND_ASSIGN(auto read_file, (*repo)->read_file("main", "big.txt", 0));
+    EXPECT_EQ(read_file.data.size(), big.size());
 }
 
 // git's own answer: the last changeset touching path at rev.
@@ -217,7 +230,8 @@ TEST(GitTree, LastChangesDetails) {
     EXPECT_EQ(limited->count("bin"), 0u);  // beyond the walk limit
 
     EXPECT_EQ(repo->last_changes("nope", "", {"a"}).error().code, Errc::not_found);
-    EXPECT_TRUE(repo->last_changes("master", "", {})->empty());
+    ASSERT_OK_AND_ASSIGN(auto last_changes, repo->last_changes("master", "", {}));
+    EXPECT_TRUE(last_changes.empty());
 }
 
 TEST(GitTree, CorruptObjectsAreIoErrors) {

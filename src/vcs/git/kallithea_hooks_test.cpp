@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/result_test_macros.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -70,7 +72,8 @@ TEST_F(HookDir, RetiresKallitheasHooksWithABackup) {
     EXPECT_TRUE(fs::exists(hooks() / "pre-receive.kallithea-bak"));
     EXPECT_TRUE(fs::exists(hooks() / "update"));
     // Nothing left to do the second time.
-    EXPECT_TRUE(retire_kallithea_hooks(dir_.string()).value().empty());
+    ASSERT_OK_AND_ASSIGN(auto second, retire_kallithea_hooks(dir_.string()));
+    EXPECT_TRUE(second.empty());
 }
 
 TEST_F(HookDir, KeepsTheAdminsHooks) {
@@ -78,18 +81,21 @@ TEST_F(HookDir, KeepsTheAdminsHooks) {
     write(hooks() / "post-receive", custom);
     write(hooks() / "target", kKallitheaPostReceive);
     fs::create_symlink("target", hooks() / "pre-receive");
-    EXPECT_TRUE(retire_kallithea_hooks(dir_.string()).value().empty());
+    ASSERT_OK_AND_ASSIGN(auto retired, retire_kallithea_hooks(dir_.string()));
+    EXPECT_TRUE(retired.empty());
     EXPECT_EQ(read(hooks() / "post-receive"), custom);
     EXPECT_TRUE(fs::is_symlink(hooks() / "pre-receive"));
     // No hooks directory at all is no error.
     fs::remove_all(hooks());
-    EXPECT_TRUE(retire_kallithea_hooks(dir_.string()).value().empty());
+    ASSERT_OK_AND_ASSIGN(retired, retire_kallithea_hooks(dir_.string()));
+    EXPECT_TRUE(retired.empty());
 }
 
 TEST_F(HookDir, PostReceiveCustomKeepsRunning) {
     write(hooks() / "post-receive", kKallitheaPostReceive);
     write(hooks() / "post-receive-custom", "#!/bin/sh\necho custom\n");
-    ASSERT_EQ(retire_kallithea_hooks(dir_.string()).value().size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto retired, retire_kallithea_hooks(dir_.string()));
+    ASSERT_EQ(retired.size(), 1u);
     ASSERT_TRUE(fs::is_symlink(hooks() / "post-receive"));
     EXPECT_EQ(fs::read_symlink(hooks() / "post-receive"), "post-receive-custom");
 }
