@@ -11,7 +11,7 @@
 #include "store/permissions/grants.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/repos/repositories.hpp"
-#include "store/user_groups/user_group_lookup.hpp"
+#include "store/user_groups/user_groups.hpp"
 #include "store/users/users.hpp"
 
 namespace kallithea::service {
@@ -60,7 +60,7 @@ Result<bool> object_exists(db::Connection& conn, GrantTarget target, int64_t id)
             return row->has_value();
         }
         case GrantTarget::user_group: {
-            auto row = store::UserGroupLookup(conn).by_id(id);
+            auto row = store::UserGroups(conn).by_id(id);
             RETURN_IF_ERROR(row);
             return row->has_value();
         }
@@ -102,32 +102,47 @@ struct Resolved {
     std::optional<perm::Level> level;  // nullopt: revoke
 };
 
-Result<Resolved> resolve(db::Connection& conn, const AuthUser& actor, GrantTarget target,
-                         int64_t object_id, int64_t default_id, const GrantChange& change) {
-    Resolved out;
-    out.grantee = to_store(change.kind);
-    std::string label = change.name;
+// A grantee as found: its id and its stored name.
+struct GranteeRef {
+    int64_t id = 0;
+    std::string name;
+};
+
+// The one grantee lookup of the editors: by id for an existing row, else by exact name.
+// Errc::invalid_argument "That user does not exist" / "User X does not exist" (and the same for
+// user groups) when there is none.
+Result<GranteeRef> find_grantee(db::Connection& conn, const GrantChange& change) {
+    std::optional<GranteeRef> found;
     if (change.kind == GranteeKind::user) {
         auto user = change.id ? store::Users(conn).by_id(*change.id)
                               : store::Users(conn).by_username(change.name);
         RETURN_IF_ERROR(user);
-        if (!*user)
-            return fail(Errc::invalid_argument,
-                        change.id ? std::string("That user does not exist")
-                                  : fmt::format("User {} does not exist", change.name));
-        out.id = (*user)->user_id;
-        label = (*user)->username;
+        if (*user)
+            found = GranteeRef{(*user)->user_id, (*user)->username};
     } else {
-        auto group = change.id ? store::UserGroupLookup(conn).by_id(*change.id)
-                               : store::UserGroupLookup(conn).by_name(change.name);
+        auto group = change.id ? store::UserGroups(conn).by_id(*change.id)
+                               : store::UserGroups(conn).by_exact_name(change.name);
         RETURN_IF_ERROR(group);
-        if (!*group)
-            return fail(Errc::invalid_argument,
-                        change.id ? std::string("That user group does not exist")
-                                  : fmt::format("User group {} does not exist", change.name));
-        out.id = (*group)->users_group_id;
-        label = (*group)->name;
+        if (*group)
+            found = GranteeRef{(*group)->users_group_id, (*group)->name};
     }
+    if (found)
+        return std::move(*found);
+    const bool user = change.kind == GranteeKind::user;
+    return fail(
+        Errc::invalid_argument,
+        change.id ? fmt::format("That {} does not exist", user ? "user" : "user group")
+                  : fmt::format("{} {} does not exist", user ? "User" : "User group", change.name));
+}
+
+Result<Resolved> resolve(db::Connection& conn, const AuthUser& actor, GrantTarget target,
+                         int64_t object_id, int64_t default_id, const GrantChange& change) {
+    Resolved out;
+    out.grantee = to_store(change.kind);
+    auto grantee = find_grantee(conn, change);
+    RETURN_IF_ERROR(grantee);
+    out.id = grantee->id;
+    const std::string& label = grantee->name;
     out.is_default = change.kind == GranteeKind::user && out.id == default_id;
     if (change.revoke) {
         if (out.is_default)
@@ -264,7 +279,7 @@ Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, 
 Result<std::string> user_group_name(App& app, int64_t users_group_id) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
-    auto group = store::UserGroupLookup(*conn).by_id(users_group_id);
+    auto group = store::UserGroups(*conn).by_id(users_group_id);
     RETURN_IF_ERROR(group);
     if (!*group)
         return fail(Errc::not_found, "User group not found");
