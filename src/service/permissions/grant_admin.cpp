@@ -68,6 +68,16 @@ Result<bool> object_exists(db::Connection& conn, GrantTarget target, int64_t id)
     return false;
 }
 
+// What every editor call starts with: Errc::not_found "Not found" unless the object exists, else
+// the `default` user's id.
+Result<int64_t> editor_default_id(db::Connection& conn, GrantTarget target, int64_t object_id) {
+    auto exists = object_exists(conn, target, object_id);
+    RETURN_IF_ERROR(exists);
+    if (!*exists)
+        return fail(Errc::not_found, "Not found");
+    return default_user_id(conn);
+}
+
 // The actor's level on a user group, from the rows on this connection (inside the transaction).
 Result<perm::Level> usergroup_level(db::Connection& conn, const AuthUser& actor, int64_t default_id,
                                     int64_t users_group_id) {
@@ -199,11 +209,7 @@ std::string_view grant_prefix(GrantTarget target) {
 Result<std::vector<GrantEntry>> list_grants(App& app, GrantTarget target, int64_t object_id) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
-    auto exists = object_exists(*conn, target, object_id);
-    RETURN_IF_ERROR(exists);
-    if (!*exists)
-        return fail(Errc::not_found, "Not found");
-    auto default_id = default_user_id(*conn);
+    auto default_id = editor_default_id(*conn, target, object_id);
     RETURN_IF_ERROR(default_id);
     auto rows = store::Grants(*conn).on(to_store(target), object_id);
     RETURN_IF_ERROR(rows);
@@ -231,11 +237,7 @@ Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, 
     RETURN_IF_ERROR(conn);
     auto tx = db::Transaction::begin(*conn);
     RETURN_IF_ERROR(tx);
-    auto exists = object_exists(*conn, target, object_id);
-    RETURN_IF_ERROR(exists);
-    if (!*exists)
-        return fail(Errc::not_found, "Not found");
-    auto default_id = default_user_id(*conn);
+    auto default_id = editor_default_id(*conn, target, object_id);
     RETURN_IF_ERROR(default_id);
 
     std::vector<Resolved> resolved;
