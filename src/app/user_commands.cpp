@@ -1,6 +1,7 @@
 // user-create, user-set-password and user-list.
 #include "app/user_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -8,10 +9,8 @@
 #include "app/commands.hpp"
 #include "config/app_config.hpp"
 #include "core/log.hpp"
-#include "db/pool.hpp"
 #include "service/app.hpp"
 #include "service/users/users.hpp"
-#include "store/users/users.hpp"
 
 namespace kallithea::app {
 
@@ -52,25 +51,7 @@ int run_set_password(const UserCommands& c) {
     auto app = open_app(c.config_file);
     if (!app)
         return kExitFailure;
-    int64_t user_id = 0;
-    {
-        auto conn = app->pool().acquire();
-        if (!conn) {
-            print_error(conn.error().message);
-            return kExitFailure;
-        }
-        auto user = store::Users(*conn).by_username(c.username);
-        if (!user) {
-            print_error(user.error().message);
-            return kExitFailure;
-        }
-        if (!*user || (*user)->username == "default") {
-            print_error(fmt::format("no user named '{}'", c.username));
-            return kExitFailure;
-        }
-        user_id = (*user)->user_id;
-    }
-    if (auto st = service::set_user_password(*app, user_id, c.password); !st) {
+    if (auto st = service::set_user_password_by_name(*app, c.username, c.password); !st) {
         print_error(st.error().message);
         return kExitFailure;
     }
@@ -82,12 +63,7 @@ int run_list(const UserCommands& c) {
     auto app = open_app(c.config_file);
     if (!app)
         return kExitFailure;
-    auto conn = app->pool().acquire();
-    if (!conn) {
-        print_error(conn.error().message);
-        return kExitFailure;
-    }
-    auto users = store::Users(*conn).list();
+    auto users = service::all_accounts(*app);
     if (!users) {
         print_error(users.error().message);
         return kExitFailure;
@@ -96,7 +72,7 @@ int run_list(const UserCommands& c) {
     for (const auto& user : *users) {
         name_width =
             std::max(name_width, user.username.size() + (user.username == "default" ? 2 : 0));
-        email_width = std::max(email_width, user.email.value_or("").size());
+        email_width = std::max(email_width, user.email.size());
     }
     std::cout << fmt::format("{:>5}  {:<{}}  {:<{}}  {:<6}  {:<5}  {}\n", "id", "username",
                              name_width, "email", email_width, "active", "admin", "last login");
@@ -106,8 +82,8 @@ int run_list(const UserCommands& c) {
         if (last.size() > 19)
             last.resize(19);
         std::cout << fmt::format("{:>5}  {:<{}}  {:<{}}  {:<6}  {:<5}  {}\n", user.user_id, name,
-                                 name_width, user.email.value_or(""), email_width,
-                                 user.active ? "yes" : "no", user.admin ? "yes" : "no", last);
+                                 name_width, user.email, email_width, user.active ? "yes" : "no",
+                                 user.admin ? "yes" : "no", last);
     }
     std::cout << "* the anonymous `default` user (active: anonymous access is on)\n";
     return kExitOk;

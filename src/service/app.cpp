@@ -9,6 +9,7 @@
 #include "service/account/login_throttle.hpp"
 #include "store/settings.hpp"
 #include "store/ui.hpp"
+#include "store/users/user_extras.hpp"
 #include "store/users/users.hpp"
 
 namespace kallithea::service {
@@ -99,13 +100,9 @@ Result<App::DefaultUser> App::default_user() {
                                  return user;
                              user.user_id = (*row)->user_id;
                              user.active = (*row)->active;
-                             auto ips = conn.query(
-                                 "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? "
-                                 "ORDER BY ip_id",
-                                 user.user_id, true);
+                             auto ips = store::UserIps(conn).active_networks(user.user_id);
                              RETURN_IF_ERROR(ips);
-                             for (const db::Row& r : *ips)
-                                 user.ip_whitelist.push_back(r.text(0));
+                             user.ip_whitelist = std::move(*ips);
                              return user;
                          });
 }

@@ -32,6 +32,15 @@ Result<std::optional<store::UserRow>> find_login_user(store::Users& users,
     return users.by_email(identity);
 }
 
+// The internal plugin: an eligible account whose stored bcrypt hash matches `password`. The hash
+// is checked even for an ineligible or unknown user (against a dummy), to take the same time.
+bool internal_password_ok(const store::UserRow* user, std::string_view password) {
+    const bool eligible = login_eligible(user, kInternalPlugin);
+    const bool verified =
+        auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
+    return eligible && verified;
+}
+
 Result<Session> anonymous_session(App& app) {
     auto user = app.anonymous_user();
     RETURN_IF_ERROR(user);
@@ -41,6 +50,11 @@ Result<Session> anonymous_session(App& app) {
 }
 
 }  // namespace
+
+bool login_eligible(const store::UserRow* user, std::string_view plugin) {
+    return user && user->active && user->username != "default" &&
+           user->extern_type.value_or(std::string(kInternalPlugin)) == plugin;
+}
 
 Result<Session> login(App& app, std::string_view identity, std::string_view password, bool remember,
                       std::string_view client_ip) {
@@ -54,12 +68,7 @@ Result<Session> login(App& app, std::string_view identity, std::string_view pass
     auto found = find_login_user(users, identity);
     RETURN_IF_ERROR(found);
     const store::UserRow* user = found->has_value() ? &**found : nullptr;
-    // The internal plugin authenticates only active, internal accounts, never `default`.
-    const bool eligible = user && user->active && user->username != "default" &&
-                          (!user->extern_type || *user->extern_type == "internal");
-    const bool verified =
-        auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
-    if (!eligible || !verified) {
+    if (!internal_password_ok(user, password)) {
         throttle.record_failure(identity, client_ip);
         return fail(Errc::unauthorized, std::string(kLoginFailed));
     }
@@ -147,11 +156,7 @@ Result<AuthUser> authenticate_password(App& app, std::string_view identity,
     }
     RETURN_IF_ERROR(found);
     const store::UserRow* user = found->has_value() ? &**found : nullptr;
-    const bool eligible = user && user->active && user->username != "default" &&
-                          (!user->extern_type || *user->extern_type == "internal");
-    const bool verified =
-        auth::verify_password(password, eligible ? std::string_view(user->password) : dummy_hash());
-    if (!eligible || !verified)
+    if (!internal_password_ok(user, password))
         return fail(Errc::unauthorized, std::string(kLoginFailed));
     return auth_user_from_row(*user);
 }

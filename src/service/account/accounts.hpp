@@ -9,7 +9,21 @@
 #include "service/account/auth_user.hpp"
 #include "service/app.hpp"
 
+namespace kallithea::store {
+struct UserRow;
+}
+
 namespace kallithea::service {
+
+// The auth plugin name of Kallithea's own accounts (users.extern_type; NULL counts as this).
+inline constexpr std::string_view kInternalPlugin = "internal";
+
+// The login-eligibility rule, the one every auth plugin (internal, container, LDAP, PAM, Crowd)
+// asks before it accepts a user: true only for an existing `user` that is active, is not the
+// anonymous `default` user (which never logs in), and belongs to the plugin named `plugin`
+// (its extern_type; an account without one belongs to "internal"). A plugin that refuses a
+// user must answer exactly as for a wrong password.
+bool login_eligible(const store::UserRow* user, std::string_view plugin);
 
 struct Session {
     std::string id;          // empty: no server-side session (anonymous visitor)

@@ -14,6 +14,7 @@
 #include "store/permissions/default_permissions.hpp"
 #include "store/permissions/grants.hpp"
 #include "store/settings.hpp"
+#include "store/users/user_extras.hpp"
 #include "store/users/users.hpp"
 
 namespace kallithea::service {
@@ -86,25 +87,12 @@ Result<DefaultGrants> default_grants(App& app) {
 }
 
 // Whether `client_ip` stays allowed with the `default` list `networks` plus the actor's own.
-Result<bool> still_allowed(store::DefaultPermissionRows& rows, std::vector<std::string> networks,
-                           int64_t actor_id, std::string_view client_ip) {
-    auto own = rows.ips(actor_id);
+Result<bool> still_allowed(store::UserIps& ips, std::vector<std::string> networks, int64_t actor_id,
+                           std::string_view client_ip) {
+    auto own = ips.active_networks(actor_id);
     RETURN_IF_ERROR(own);
-    for (const auto& row : *own)
-        if (row.active)
-            networks.push_back(row.ip_addr);
+    networks.insert(networks.end(), own->begin(), own->end());
     return perm::ip_allowed(client_ip, networks);
-}
-
-Result<std::vector<std::string>> active_networks(store::DefaultPermissionRows& rows,
-                                                 int64_t default_id) {
-    auto list = rows.ips(default_id);
-    RETURN_IF_ERROR(list);
-    std::vector<std::string> out;
-    for (const auto& row : *list)
-        if (row.active)
-            out.push_back(row.ip_addr);
-    return out;
 }
 
 }  // namespace
@@ -179,7 +167,7 @@ Result<std::vector<GlobalIpEntry>> global_ip_whitelist(App& app) {
     RETURN_IF_ERROR(conn);
     auto user = default_row(*conn);
     RETURN_IF_ERROR(user);
-    auto list = store::DefaultPermissionRows(*conn).ips(user->user_id);
+    auto list = store::UserIps(*conn).list(user->user_id);
     RETURN_IF_ERROR(list);
     std::vector<GlobalIpEntry> out;
     for (const auto& row : *list)
@@ -194,18 +182,18 @@ Status add_global_ip(App& app, std::string_view network, int64_t actor_id,
             Errc::invalid_argument,
             fmt::format("'{}' is not a valid IP address or network (e.g. 10.0.0.0/8)", network));
     return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
-        store::DefaultPermissionRows rows(conn);
-        auto networks = active_networks(rows, default_id);
+        store::UserIps ips(conn);
+        auto networks = ips.active_networks(default_id);
         RETURN_IF_ERROR(networks);
         networks->push_back(std::string(network));
-        auto allowed = still_allowed(rows, *networks, actor_id, client_ip);
+        auto allowed = still_allowed(ips, *networks, actor_id, client_ip);
         RETURN_IF_ERROR(allowed);
         if (!*allowed)
             return fail(Errc::forbidden,
                         fmt::format("Adding {} would lock you out: your address {} is not in the "
                                     "whitelist. Add a network containing it first.",
                                     network, client_ip));
-        auto id = rows.add_ip(default_id, network);
+        auto id = ips.add(default_id, network);
         RETURN_IF_ERROR(id);
         return ok();
     });
@@ -213,8 +201,8 @@ Status add_global_ip(App& app, std::string_view network, int64_t actor_id,
 
 Status delete_global_ip(App& app, int64_t ip_id, int64_t actor_id, std::string_view client_ip) {
     return changing_defaults(app, [&](db::Connection& conn, int64_t default_id) -> Status {
-        store::DefaultPermissionRows rows(conn);
-        auto list = rows.ips(default_id);
+        store::UserIps ips(conn);
+        auto list = ips.list(default_id);
         RETURN_IF_ERROR(list);
         std::vector<std::string> remaining;
         bool found = false;
@@ -226,14 +214,14 @@ Status delete_global_ip(App& app, int64_t ip_id, int64_t actor_id, std::string_v
         }
         if (!found)
             return fail(Errc::not_found, fmt::format("no IP entry with id {}", ip_id));
-        auto allowed = still_allowed(rows, remaining, actor_id, client_ip);
+        auto allowed = still_allowed(ips, remaining, actor_id, client_ip);
         RETURN_IF_ERROR(allowed);
         if (!*allowed)
             return fail(Errc::forbidden,
                         fmt::format("Removing this entry would lock you out: your address {} would "
                                     "no longer be in the whitelist.",
                                     client_ip));
-        return rows.delete_ip(default_id, ip_id);
+        return ips.remove(default_id, ip_id);
     });
 }
 

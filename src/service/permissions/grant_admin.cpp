@@ -11,7 +11,7 @@
 #include "store/permissions/grants.hpp"
 #include "store/repo_groups/repo_groups.hpp"
 #include "store/repos/repositories.hpp"
-#include "store/user_groups/user_group_lookup.hpp"
+#include "store/user_groups/user_groups.hpp"
 #include "store/users/users.hpp"
 
 namespace kallithea::service {
@@ -60,12 +60,22 @@ Result<bool> object_exists(db::Connection& conn, GrantTarget target, int64_t id)
             return row->has_value();
         }
         case GrantTarget::user_group: {
-            auto row = store::UserGroupLookup(conn).by_id(id);
+            auto row = store::UserGroups(conn).by_id(id);
             RETURN_IF_ERROR(row);
             return row->has_value();
         }
     }
     return false;
+}
+
+// What every editor call starts with: Errc::not_found "Not found" unless the object exists, else
+// the `default` user's id.
+Result<int64_t> editor_default_id(db::Connection& conn, GrantTarget target, int64_t object_id) {
+    auto exists = object_exists(conn, target, object_id);
+    RETURN_IF_ERROR(exists);
+    if (!*exists)
+        return fail(Errc::not_found, "Not found");
+    return default_user_id(conn);
 }
 
 // The actor's level on a user group, from the rows on this connection (inside the transaction).
@@ -102,32 +112,47 @@ struct Resolved {
     std::optional<perm::Level> level;  // nullopt: revoke
 };
 
-Result<Resolved> resolve(db::Connection& conn, const AuthUser& actor, GrantTarget target,
-                         int64_t object_id, int64_t default_id, const GrantChange& change) {
-    Resolved out;
-    out.grantee = to_store(change.kind);
-    std::string label = change.name;
+// A grantee as found: its id and its stored name.
+struct GranteeRef {
+    int64_t id = 0;
+    std::string name;
+};
+
+// The one grantee lookup of the editors: by id for an existing row, else by exact name.
+// Errc::invalid_argument "That user does not exist" / "User X does not exist" (and the same for
+// user groups) when there is none.
+Result<GranteeRef> find_grantee(db::Connection& conn, const GrantChange& change) {
+    std::optional<GranteeRef> found;
     if (change.kind == GranteeKind::user) {
         auto user = change.id ? store::Users(conn).by_id(*change.id)
                               : store::Users(conn).by_username(change.name);
         RETURN_IF_ERROR(user);
-        if (!*user)
-            return fail(Errc::invalid_argument,
-                        change.id ? std::string("That user does not exist")
-                                  : fmt::format("User {} does not exist", change.name));
-        out.id = (*user)->user_id;
-        label = (*user)->username;
+        if (*user)
+            found = GranteeRef{(*user)->user_id, (*user)->username};
     } else {
-        auto group = change.id ? store::UserGroupLookup(conn).by_id(*change.id)
-                               : store::UserGroupLookup(conn).by_name(change.name);
+        auto group = change.id ? store::UserGroups(conn).by_id(*change.id)
+                               : store::UserGroups(conn).by_exact_name(change.name);
         RETURN_IF_ERROR(group);
-        if (!*group)
-            return fail(Errc::invalid_argument,
-                        change.id ? std::string("That user group does not exist")
-                                  : fmt::format("User group {} does not exist", change.name));
-        out.id = (*group)->users_group_id;
-        label = (*group)->name;
+        if (*group)
+            found = GranteeRef{(*group)->users_group_id, (*group)->name};
     }
+    if (found)
+        return std::move(*found);
+    const bool user = change.kind == GranteeKind::user;
+    return fail(
+        Errc::invalid_argument,
+        change.id ? fmt::format("That {} does not exist", user ? "user" : "user group")
+                  : fmt::format("{} {} does not exist", user ? "User" : "User group", change.name));
+}
+
+Result<Resolved> resolve(db::Connection& conn, const AuthUser& actor, GrantTarget target,
+                         int64_t object_id, int64_t default_id, const GrantChange& change) {
+    Resolved out;
+    out.grantee = to_store(change.kind);
+    auto grantee = find_grantee(conn, change);
+    RETURN_IF_ERROR(grantee);
+    out.id = grantee->id;
+    const std::string& label = grantee->name;
     out.is_default = change.kind == GranteeKind::user && out.id == default_id;
     if (change.revoke) {
         if (out.is_default)
@@ -184,11 +209,7 @@ std::string_view grant_prefix(GrantTarget target) {
 Result<std::vector<GrantEntry>> list_grants(App& app, GrantTarget target, int64_t object_id) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
-    auto exists = object_exists(*conn, target, object_id);
-    RETURN_IF_ERROR(exists);
-    if (!*exists)
-        return fail(Errc::not_found, "Not found");
-    auto default_id = default_user_id(*conn);
+    auto default_id = editor_default_id(*conn, target, object_id);
     RETURN_IF_ERROR(default_id);
     auto rows = store::Grants(*conn).on(to_store(target), object_id);
     RETURN_IF_ERROR(rows);
@@ -216,11 +237,7 @@ Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, 
     RETURN_IF_ERROR(conn);
     auto tx = db::Transaction::begin(*conn);
     RETURN_IF_ERROR(tx);
-    auto exists = object_exists(*conn, target, object_id);
-    RETURN_IF_ERROR(exists);
-    if (!*exists)
-        return fail(Errc::not_found, "Not found");
-    auto default_id = default_user_id(*conn);
+    auto default_id = editor_default_id(*conn, target, object_id);
     RETURN_IF_ERROR(default_id);
 
     std::vector<Resolved> resolved;
@@ -264,7 +281,7 @@ Status apply_grant_changes(App& app, const AuthUser& actor, GrantTarget target, 
 Result<std::string> user_group_name(App& app, int64_t users_group_id) {
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
-    auto group = store::UserGroupLookup(*conn).by_id(users_group_id);
+    auto group = store::UserGroups(*conn).by_id(users_group_id);
     RETURN_IF_ERROR(group);
     if (!*group)
         return fail(Errc::not_found, "User group not found");

@@ -8,6 +8,8 @@
 #include "service/transaction.hpp"
 #include "store/permissions/grants.hpp"
 #include "store/repo_groups/repo_groups.hpp"
+#include "store/user_groups/user_groups.hpp"
+#include "store/users/user_extras.hpp"
 
 namespace kallithea::service {
 namespace {
@@ -117,8 +119,7 @@ Status authorize_user_group(App& app, const AuthUser& user, int64_t user_group_i
     {
         auto conn = app.pool().acquire();
         RETURN_IF_ERROR(conn);
-        auto exists = conn->scalar<int64_t>(
-            "SELECT users_group_id FROM users_groups WHERE users_group_id = ?", user_group_id);
+        auto exists = store::UserGroups(*conn).by_id(user_group_id);
         RETURN_IF_ERROR(exists);
         if (!*exists)
             return fail(Errc::not_found, "User group not found");
@@ -139,11 +140,9 @@ Result<bool> ip_allowed(App& app, std::optional<int64_t> user_id, std::string_vi
     if (user_id && *user_id != def->user_id) {
         auto conn = app.pool().acquire();
         RETURN_IF_ERROR(conn);
-        auto rows = conn->query("SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ?",
-                                *user_id, true);
-        RETURN_IF_ERROR(rows);
-        for (const db::Row& r : *rows)
-            networks.push_back(r.text(0));
+        auto own = store::UserIps(*conn).active_networks(*user_id);
+        RETURN_IF_ERROR(own);
+        networks.insert(networks.end(), own->begin(), own->end());
     }
     return perm::ip_allowed(client_ip, networks);
 }

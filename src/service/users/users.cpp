@@ -104,4 +104,32 @@ Status set_user_password(App& app, int64_t user_id, std::string_view password) {
     return store::Users(*conn).set_password(user_id, *hash);
 }
 
+Status set_user_password_by_name(App& app, std::string_view username, std::string_view password) {
+    int64_t user_id = 0;
+    {
+        // The session goes back to the pool before set_user_password takes one.
+        auto conn = app.pool().acquire();
+        RETURN_IF_ERROR(conn);
+        auto user = store::Users(*conn).by_username(username);
+        RETURN_IF_ERROR(user);
+        if (!*user || (*user)->username == "default")
+            return fail(Errc::not_found, fmt::format("no user named '{}'", username));
+        user_id = (*user)->user_id;
+    }
+    return set_user_password(app, user_id, password);
+}
+
+Result<std::vector<AccountSummary>> all_accounts(App& app) {
+    auto conn = app.pool().acquire();
+    RETURN_IF_ERROR(conn);
+    auto rows = store::Users(*conn).list();
+    RETURN_IF_ERROR(rows);
+    std::vector<AccountSummary> out;
+    out.reserve(rows->size());
+    for (auto& row : *rows)
+        out.push_back({row.user_id, std::move(row.username), row.email.value_or(""), row.active,
+                       row.admin, std::move(row.last_login)});
+    return out;
+}
+
 }  // namespace kallithea::service

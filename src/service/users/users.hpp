@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "service/app.hpp"
@@ -37,5 +39,20 @@ Result<int64_t> create_user(App& app, const NewAccount& account);
 
 // Validates and stores a new password (bcrypt). Errc::not_found for an unknown user id.
 Status set_user_password(App& app, int64_t user_id, std::string_view password);
+
+// The same for the account named `username` (exact name; user-set-password). Errc::not_found
+// "no user named 'X'" for an unknown name and for `default`, before the password is validated.
+Status set_user_password_by_name(App& app, std::string_view username, std::string_view password);
+
+// One line of user-list.
+struct AccountSummary {
+    int64_t user_id = 0;
+    std::string username, email;  // email "" when none
+    bool active = false, admin = false;
+    std::optional<std::string> last_login;  // "YYYY-MM-DD HH:MM:SS.ffffff"; nullopt: never
+};
+
+// Every account, the `default` user included, by id.
+Result<std::vector<AccountSummary>> all_accounts(App& app);
 
 }  // namespace kallithea::service

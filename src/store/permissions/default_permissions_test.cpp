@@ -7,6 +7,7 @@
 #include "store/permissions/default_permissions.hpp"
 #include "store/repos/repositories.hpp"
 #include "store/testing/store_test.hpp"
+#include "store/users/user_extras.hpp"
 #include "store/users/users.hpp"
 
 namespace kallithea::store {
@@ -53,27 +54,34 @@ TEST_P(DefaultPermissionRowsTest, SetsActiveFlag) {
     EXPECT_EQ(missing.error().code, Errc::not_found);
 }
 
-TEST_P(DefaultPermissionRowsTest, IpRows) {
+TEST_P(DefaultPermissionRowsTest, GlobalIpWhitelistIsDefaultsUserIps) {
     seed();
-    DefaultPermissionRows rows(conn());
+    UserIps rows(conn());
     const int64_t id = user_id("default");
-    auto first = rows.add_ip(id, "127.0.0.1/32");
+    auto first = rows.add(id, "127.0.0.1/32");
     ASSERT_TRUE(first) << first.error().detail;
-    ASSERT_TRUE(rows.add_ip(id, "10.0.0.0/8"));
-    auto dup = rows.add_ip(id, "10.0.0.0/8");
+    ASSERT_TRUE(rows.add(id, "10.0.0.0/8"));
+    auto dup = rows.add(id, "10.0.0.0/8");
     ASSERT_FALSE(dup);
     EXPECT_EQ(dup.error().code, Errc::conflict);
-    auto list = rows.ips(id);
+    auto list = rows.list(id);
     ASSERT_TRUE(list);
     ASSERT_EQ(list->size(), 2u);
     EXPECT_EQ((*list)[0].ip_addr, "127.0.0.1/32");
     EXPECT_TRUE((*list)[0].active);
+    ASSERT_OK_AND_ASSIGN(auto active, rows.active_networks(id));
+    EXPECT_EQ(active, (std::vector<std::string>{"127.0.0.1/32", "10.0.0.0/8"}));
+    ASSERT_TRUE(conn().exec("UPDATE user_ip_map SET active = ? WHERE ip_id = ?", false, *first));
+    ASSERT_OK_AND_ASSIGN(auto still_active, rows.active_networks(id));
+    EXPECT_EQ(still_active, (std::vector<std::string>{"10.0.0.0/8"}));
+    ASSERT_OK_AND_ASSIGN(auto admin_networks, rows.active_networks(user_id("admin")));
+    EXPECT_TRUE(admin_networks.empty());
     // another user's id does not delete it
-    auto wrong = rows.delete_ip(user_id("admin"), *first);
+    auto wrong = rows.remove(user_id("admin"), *first);
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().code, Errc::not_found);
-    ASSERT_TRUE(rows.delete_ip(id, *first));
-    ASSERT_OK_AND_ASSIGN(auto ips, rows.ips(id));
+    ASSERT_TRUE(rows.remove(id, *first));
+    ASSERT_OK_AND_ASSIGN(auto ips, rows.list(id));
     EXPECT_EQ(ips.size(), 1u);
 }
 

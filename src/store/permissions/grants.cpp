@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "store/permissions/permissions.hpp"
+
 namespace kallithea::store {
 namespace {
 
@@ -32,17 +34,6 @@ GrantTable table_for(GrantObject object, Grantee grantee) {
 GrantTable global_table(Grantee grantee) {
     return grantee == Grantee::user ? GrantTable{"user_to_perm", "", "user_id"}
                                     : GrantTable{"users_group_to_perm", "", "users_group_id"};
-}
-
-Result<int64_t> permission_id(db::Connection& conn, std::string_view name) {
-    auto id = conn.scalar<int64_t>(
-        "SELECT permission_id FROM permissions WHERE permission_name = ? "
-        "ORDER BY permission_id LIMIT 1",
-        name);
-    RETURN_IF_ERROR(id);
-    if (!*id)
-        return fail(Errc::not_found, fmt::format("Unknown permission {}", name));
-    return **id;
 }
 
 std::string_view kind_of(std::string_view name) {
@@ -103,7 +94,7 @@ Status Grants::set(GrantObject object, int64_t object_id, Grantee grantee, int64
     if (kind_of(permission) != permission_prefix(object))
         return fail(Errc::invalid_argument, fmt::format("Permission {} does not apply to a {}",
                                                         permission, permission_prefix(object)));
-    auto id = permission_id(conn_, permission);
+    auto id = Permissions(conn_).by_name(permission);
     RETURN_IF_ERROR(id);
     if (auto st = revoke(object, object_id, grantee, grantee_id); !st)
         return st;
@@ -168,7 +159,7 @@ Result<std::vector<std::string>> Grants::global_via_active_groups(int64_t user_i
 }
 
 Status Grants::set_global(Grantee grantee, int64_t grantee_id, std::string_view permission) {
-    auto id = permission_id(conn_, permission);
+    auto id = Permissions(conn_).by_name(permission);
     RETURN_IF_ERROR(id);
     if (auto st = revoke_global_kind(grantee, grantee_id, kind_of(permission)); !st)
         return st;

@@ -18,14 +18,18 @@ Result<std::vector<std::string>> Permissions::user_global(int64_t user_id) {
     return out;
 }
 
-Result<int64_t> Permissions::by_name(std::string_view name) {
-    auto id = conn_.scalar<int64_t>(
+Result<std::optional<int64_t>> Permissions::find(std::string_view name) {
+    return conn_.scalar<int64_t>(
         "SELECT permission_id FROM permissions WHERE permission_name = ? "
         "ORDER BY permission_id LIMIT 1",
         name);
+}
+
+Result<int64_t> Permissions::by_name(std::string_view name) {
+    auto id = find(name);
     RETURN_IF_ERROR(id);
     if (!*id)
-        return fail(Errc::not_found, fmt::format("unknown permission {}", name));
+        return fail(Errc::not_found, fmt::format("Unknown permission {}", name));
     return **id;
 }
 

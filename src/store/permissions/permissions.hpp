@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,10 @@ public:
     // Names of the user's own global grants (user_to_perm), by permission id; the `default`
     // user's and user groups' grants are not merged in (that is the perm layer's job).
     Result<std::vector<std::string>> user_global(int64_t user_id);
-    // Errc::not_found for a name that is not in the table.
+    // The one permission-id lookup: the id of the permission named `name` (the lowest, should
+    // the table repeat a name), nullopt when the table has none.
+    Result<std::optional<int64_t>> find(std::string_view name);
+    // The same, with Errc::not_found "Unknown permission X" for a name that is not in the table.
     Result<int64_t> by_name(std::string_view name);
     Result<std::vector<PermissionRow>> all();
     // Adds a user_to_perm row; Errc::not_found for an unknown name, Errc::conflict if granted.

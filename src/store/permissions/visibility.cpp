@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "store/permissions/permissions.hpp"
+
 namespace kallithea::store {
 namespace {
 
@@ -148,8 +150,7 @@ Result<std::vector<ListingGrant>> Visibility::repo_group_grants(std::optional<in
 Result<AdministeredRows> Visibility::administration_candidates(int64_t user_id,
                                                                int64_t default_user_id) {
     AdministeredRows out;
-    auto admin_id = conn_.scalar<int64_t>(
-        "SELECT permission_id FROM permissions WHERE permission_name = ?", "repository.admin");
+    auto admin_id = Permissions(conn_).find("repository.admin");
     RETURN_IF_ERROR(admin_id);
     // Without the permission row nobody holds it by grant; -1 matches no row.
     const int64_t admin = admin_id->value_or(-1);

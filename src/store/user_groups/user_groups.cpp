@@ -49,29 +49,35 @@ Result<std::vector<UserGroupRow>> UserGroups::select(std::string_view where_orde
     return out;
 }
 
+Result<std::optional<UserGroupRow>> UserGroups::select_one(std::string_view where_order,
+                                                           std::span<const db::Param> params) {
+    auto rows = select(where_order, params);
+    RETURN_IF_ERROR(rows);
+    if (rows->empty())
+        return std::optional<UserGroupRow>();
+    return std::optional<UserGroupRow>(std::move(rows->front()));
+}
+
 Result<std::vector<UserGroupRow>> UserGroups::list() {
     return select("ORDER BY lower(g.users_group_name), g.users_group_id", {});
 }
 
 Result<std::optional<UserGroupRow>> UserGroups::by_id(int64_t users_group_id) {
     const std::array<db::Param, 1> params{users_group_id};
-    auto rows = select("WHERE g.users_group_id = ?", params);
-    RETURN_IF_ERROR(rows);
-    if (rows->empty())
-        return std::optional<UserGroupRow>();
-    return std::optional<UserGroupRow>(std::move(rows->front()));
+    return select_one("WHERE g.users_group_id = ?", params);
+}
+
+Result<std::optional<UserGroupRow>> UserGroups::by_exact_name(std::string_view name) {
+    const std::array<db::Param, 1> params{name};
+    return select_one("WHERE g.users_group_name = ? ORDER BY g.users_group_id LIMIT 1", params);
 }
 
 Result<std::optional<UserGroupRow>> UserGroups::by_name(std::string_view name) {
     const std::array<db::Param, 2> params{name, name};
-    auto rows = select(
+    return select_one(
         "WHERE lower(g.users_group_name) = lower(?) "
         "ORDER BY CASE WHEN g.users_group_name = ? THEN 0 ELSE 1 END, g.users_group_id LIMIT 1",
         params);
-    RETURN_IF_ERROR(rows);
-    if (rows->empty())
-        return std::optional<UserGroupRow>();
-    return std::optional<UserGroupRow>(std::move(rows->front()));
 }
 
 Result<int64_t> UserGroups::create(const NewUserGroup& group) {
@@ -162,14 +168,6 @@ Status UserGroups::remove_member(int64_t users_group_id, int64_t user_id) {
     if (*removed == 0)
         return fail(Errc::not_found, "The user is not a member of this group");
     return ok();
-}
-
-Result<std::vector<UserGroupRow>> UserGroups::groups_of(int64_t user_id) {
-    const std::array<db::Param, 1> params{user_id};
-    return select(
-        "WHERE g.users_group_id IN (SELECT users_group_id FROM users_groups_members "
-        "WHERE user_id = ?) ORDER BY lower(g.users_group_name), g.users_group_id",
-        params);
 }
 
 Result<UserGroupUsage> UserGroups::usage(int64_t users_group_id) {

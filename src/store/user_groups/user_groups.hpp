@@ -57,6 +57,8 @@ public:
     Result<std::optional<UserGroupRow>> by_id(int64_t users_group_id);
     // Case-insensitive; an exact-case match wins.
     Result<std::optional<UserGroupRow>> by_name(std::string_view name);
+    // Exact case only, as Kallithea's permission editors look a grantee group up.
+    Result<std::optional<UserGroupRow>> by_exact_name(std::string_view name);
 
     // Inserts the group and returns its id. Errc::conflict "A user group named X already
     // exists" when the name is taken (case-insensitively).
@@ -75,8 +77,7 @@ public:
     Status add_member(int64_t users_group_id, int64_t user_id);
     // Errc::not_found when the user is not a member.
     Status remove_member(int64_t users_group_id, int64_t user_id);
-    // The groups `user_id` is a member of, by name.
-    Result<std::vector<UserGroupRow>> groups_of(int64_t user_id);
+    // (The groups a user is a member of: Users::member_of.)
 
     // The repositories and repository groups on which the group holds a grant.
     Result<UserGroupUsage> usage(int64_t users_group_id);
@@ -84,6 +85,8 @@ public:
 private:
     Result<std::vector<UserGroupRow>> select(std::string_view where_order,
                                              std::span<const db::Param> params);
+    Result<std::optional<UserGroupRow>> select_one(std::string_view where_order,
+                                                   std::span<const db::Param> params);
     db::Connection& conn_;
 };
 

@@ -126,7 +126,7 @@ TEST_P(UserGroupsTest, Membership) {
     ASSERT_OK_AND_ASSIGN(auto is_member, groups.is_member(*id, bob_id_));
     EXPECT_TRUE(is_member);
 
-    auto of_bob = groups.groups_of(bob_id_);
+    auto of_bob = Users(conn()).member_of(bob_id_);
     ASSERT_TRUE(of_bob);
     ASSERT_EQ(of_bob->size(), 1u);
     EXPECT_EQ((*of_bob)[0].name, "devs");
@@ -137,7 +137,7 @@ TEST_P(UserGroupsTest, Membership) {
     auto gone = groups.remove_member(*id, bob_id_);
     ASSERT_FALSE(gone);
     EXPECT_EQ(gone.error().code, Errc::not_found);
-    ASSERT_OK_AND_ASSIGN(auto groups_of, groups.groups_of(bob_id_));
+    ASSERT_OK_AND_ASSIGN(auto groups_of, Users(conn()).member_of(bob_id_));
     EXPECT_TRUE(groups_of.empty());
 }
 

@@ -68,6 +68,17 @@ Result<std::vector<UserIpRow>> UserIps::list(int64_t user_id) {
     return out;
 }
 
+Result<std::vector<std::string>> UserIps::active_networks(int64_t user_id) {
+    auto rows = conn_.query(
+        "SELECT ip_addr FROM user_ip_map WHERE user_id = ? AND active = ? ORDER BY ip_id", user_id,
+        true);
+    RETURN_IF_ERROR(rows);
+    std::vector<std::string> out;
+    for (const db::Row& r : *rows)
+        out.push_back(r.text(0));
+    return out;
+}
+
 Result<int64_t> UserIps::add(int64_t user_id, std::string_view ip_addr) {
     const std::string message = fmt::format("IP {} is already on the list", ip_addr);
     auto dup = conn_.scalar<int64_t>(

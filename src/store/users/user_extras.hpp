@@ -47,11 +47,14 @@ private:
     db::Connection& conn_;
 };
 
+// The one access to user_ip_map: users' own whitelists and the global one (`default`'s rows).
 class UserIps {
 public:
     explicit UserIps(db::Connection& conn) : conn_(conn) {}
     // The user's whitelist entries, by id.
     Result<std::vector<UserIpRow>> list(int64_t user_id);
+    // The addresses of the user's active entries, by id (what the IP check allows).
+    Result<std::vector<std::string>> active_networks(int64_t user_id);
     // Adds an active entry. Errc::conflict "IP X is already on the list" for a duplicate.
     Result<int64_t> add(int64_t user_id, std::string_view ip_addr);
     // Errc::not_found when the user has no such row.

@@ -8,6 +8,7 @@
 
 #include "vcs/git/git_repository_impl.hpp"
 #include "vcs/git/history_walk.hpp"
+#include "vcs/git/log_page.hpp"
 
 namespace kallithea::vcs::git {
 
@@ -281,27 +282,7 @@ Status GitRepository::walk_log(const LogQuery& query, const LogVisitor& visit) {
     if (!walk) {
         return fail(walk.error());
     }
-    git_oid oid;
-    size_t seen = 0, emitted = 0;
-    while (true) {
-        auto more = walk->next(oid);
-        if (!more) {
-            return fail(more.error());
-        }
-        if (!*more) {
-            return ok();
-        }
-        if (seen++ < query.skip) {
-            continue;
-        }
-        auto info = info_of(oid);
-        if (!info) {
-            return fail(info.error());
-        }
-        if (!visit(std::move(*info)) || (query.limit > 0 && ++emitted >= query.limit)) {
-            return ok();
-        }
-    }
+    return visit_log_page(*this, query, *walk, visit);
 }
 
 Result<uint64_t> GitRepository::count(const LogQuery& query) {

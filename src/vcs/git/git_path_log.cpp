@@ -7,6 +7,7 @@
 
 #include "vcs/git/git_repository_impl.hpp"
 #include "vcs/git/history_walk.hpp"
+#include "vcs/git/log_page.hpp"
 #include "vcs/git/tree_states.hpp"
 
 namespace kallithea::vcs::git {
@@ -153,27 +154,7 @@ Status GitRepository::walk_path_log(const LogQuery& query, const std::string& pa
     if (auto status = history.start(*starts); !status) {
         return status;
     }
-    git_oid oid;
-    size_t seen = 0, emitted = 0;
-    while (true) {
-        auto more = history.next(oid);
-        if (!more) {
-            return fail(more.error());
-        }
-        if (!*more) {
-            return ok();
-        }
-        if (seen++ < query.skip) {
-            continue;
-        }
-        auto info = info_of(oid);
-        if (!info) {
-            return fail(info.error());
-        }
-        if (!visit(std::move(*info)) || (query.limit > 0 && ++emitted >= query.limit)) {
-            return ok();
-        }
-    }
+    return visit_log_page(*this, query, history, visit);
 }
 
 }  // namespace kallithea::vcs::git
