@@ -62,11 +62,9 @@ Result<Transaction> begin_locked(Connection& conn) {
     if (!tx)
         return tx;
     if (conn.dialect() == Dialect::postgresql) {
-        if (auto st = conn.exec("SELECT pg_advisory_xact_lock(?)", kMigrationLockKey); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(conn.exec("SELECT pg_advisory_xact_lock(?)", kMigrationLockKey));
     }
-    if (auto st = create_migration_table(conn); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(create_migration_table(conn));
     return tx;
 }
 
@@ -118,10 +116,8 @@ Result<bool> apply_one(Connection& conn, const Migration& m) {
         return fail(Errc::database,
                     fmt::format("database migration {} ({}) failed", m.version, m.name),
                     st.error().detail.empty() ? st.error().message : st.error().detail);
-    if (auto st = record(conn, m); !st)
-        return fail(std::move(st.error()));
-    if (auto st = tx->commit(); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(record(conn, m));
+    RETURN_IF_ERROR(tx->commit());
     log::info("applied database migration {} ({})", m.version, m.name);
     return true;
 }
@@ -216,11 +212,9 @@ Result<DbState> inspect(Connection& conn) {
 Result<int> migrate(Connection& conn) {
     auto state = inspect(conn);
     RETURN_IF_ERROR(state);
-    if (auto st = check_migratable(*state); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(check_migratable(*state));
     if (state->kind == DbState::Kind::kallithea) {
-        if (auto st = adopt_kallithea(conn, *state); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(adopt_kallithea(conn, *state));
         state->version = kMigrations[0].version;
     }
     int applied = 0;

@@ -29,8 +29,7 @@ Result<Transaction> Transaction::begin(Connection& conn, TxMode mode) {
         sql = "BEGIN IMMEDIATE";
     else
         sql = "BEGIN";
-    if (auto st = control(session, sql); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(control(session, sql));
     session.set_tx_depth(depth + 1);
     return Transaction(conn, depth);
 }

@@ -56,8 +56,7 @@ App::App(config::AppConfig config, std::shared_ptr<db::Pool> pool)
 App::~App() = default;
 
 Result<std::shared_ptr<App>> App::open(const config::AppConfig& config) {
-    if (auto rules = LoginThrottleRules::from_ini(config.app); !rules)
-        return fail(std::move(rules.error()));
+    RETURN_IF_ERROR(LoginThrottleRules::from_ini(config.app));
     auto pool = db::Pool::open(config.db, static_cast<size_t>(config.threads) + 4);
     RETURN_IF_ERROR(pool);
     auto conn = (*pool)->acquire();

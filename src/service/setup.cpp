@@ -79,8 +79,7 @@ Result<std::shared_ptr<db::Pool>> open_empty_database(const config::AppConfig& c
                                         state->describe() +
                                         "); use --force-yes to recreate it (its data is lost)");
     pool->reset();  // closes the file before it is removed
-    if (auto removed = remove_sqlite_files(config.db); !removed)
-        return fail(std::move(removed.error()));
+    RETURN_IF_ERROR(remove_sqlite_files(config.db));
     return db::Pool::open(config.db, 1);
 }
 
@@ -124,8 +123,7 @@ Status create_database(const config::AppConfig& config, const DbCreateOptions& o
     RETURN_IF_ERROR(pool);
     auto conn = (*pool)->acquire();
     RETURN_IF_ERROR(conn);
-    if (auto migrated = db::migrate(*conn); !migrated)
-        return fail(std::move(migrated.error()));
+    RETURN_IF_ERROR(db::migrate(*conn));
 
     auto admin_hash = auth::hash_password(options.admin_password);
     RETURN_IF_ERROR(admin_hash);

@@ -37,8 +37,7 @@ std::invoke_result_t<Work&, db::Connection&> in_transaction(App& app, Work&& wor
     auto result = work(*conn);
     if (!result)
         return result;
-    if (auto st = tx->commit(); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(tx->commit());
     return result;
 }
 

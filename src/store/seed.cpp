@@ -111,8 +111,7 @@ Status seed_users(db::Connection& conn, const SeedOptions& options) {
     anonymous.lastname = "User";
     anonymous.active = options.public_access;
     anonymous.extern_type.reset();
-    if (auto id = users.create(anonymous); !id)
-        return fail(std::move(id.error()));
+    RETURN_IF_ERROR(users.create(anonymous));
     NewUser admin;
     admin.username = options.admin_username;
     admin.password_hash = options.admin_password_hash;
@@ -121,8 +120,7 @@ Status seed_users(db::Connection& conn, const SeedOptions& options) {
     admin.lastname = "Admin";
     admin.active = true;
     admin.admin = true;
-    if (auto id = users.create(admin); !id)
-        return fail(std::move(id.error()));
+    RETURN_IF_ERROR(users.create(admin));
     return ok();
 }
 

@@ -42,8 +42,7 @@ Result<size_t> UploadPackBody::read(char* buf, size_t size) {
         eof_ = true;
         return 0;
     }
-    if (auto counted = check_->feed(std::string_view(buf, *n)); !counted)
-        return fail(std::move(counted.error()));
+    RETURN_IF_ERROR(check_->feed(std::string_view(buf, *n)));
     return n;
 }
 

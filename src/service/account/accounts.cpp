@@ -87,10 +87,8 @@ Result<Session> login(App& app, std::string_view identity, std::string_view pass
     row.remember = remember;
     row.expires_on = now + (remember ? kRememberSeconds : app.config().session_timeout);
     store::Sessions sessions(*conn);
-    if (auto created = sessions.create(row); !created)
-        return fail(std::move(created.error()));
-    if (auto stamped = users.set_last_login(user->user_id); !stamped)
-        return fail(std::move(stamped.error()));
+    RETURN_IF_ERROR(sessions.create(row));
+    RETURN_IF_ERROR(users.set_last_login(user->user_id));
     (void)sessions.purge_expired(now);  // housekeeping; a failure here changes nothing
 
     Session session;
@@ -124,15 +122,13 @@ Result<Session> resolve_session(App& app, std::string_view session_id) {
     RETURN_IF_ERROR(user);
     if (!*user || !(*user)->active) {
         // The account was deactivated or deleted since: its sessions end.
-        if (auto removed = sessions.remove(session_id); !removed)
-            return fail(std::move(removed.error()));
+        RETURN_IF_ERROR(sessions.remove(session_id));
         return anonymous_session(app);
     }
     // Sliding expiry for browser sessions, written at most every tenth of the lifetime.
     const int64_t lifetime = (*row)->remember ? kRememberSeconds : app.config().session_timeout;
     if ((*row)->expires_on - now < lifetime - lifetime / 10) {
-        if (auto touched = sessions.touch(session_id, now + lifetime); !touched)
-            return fail(std::move(touched.error()));
+        RETURN_IF_ERROR(sessions.touch(session_id, now + lifetime));
         (*row)->expires_on = now + lifetime;
     }
     Session session;

@@ -68,8 +68,7 @@ Status change_my_password(App& app, const Session& session, std::string_view cur
     RETURN_IF_ERROR(tx);
     if (auto st = users.set_password(*me.user_id, *hash); !st)
         return st;
-    if (auto ended = users.end_sessions(*me.user_id, session.id); !ended)
-        return fail(std::move(ended.error()));
+    RETURN_IF_ERROR(users.end_sessions(*me.user_id, session.id));
     return tx->commit();
 }
 

@@ -233,8 +233,7 @@ Status complete_password_reset(App& app, std::string_view email, std::string_vie
     RETURN_IF_ERROR(user);
     if (auto st = store::Users(*conn).set_password(user->user_id, *hash); !st)
         return st;
-    if (auto ended = store::Sessions(*conn).remove_for_user(user->user_id); !ended)
-        return fail(std::move(ended.error()));
+    RETURN_IF_ERROR(store::Sessions(*conn).remove_for_user(user->user_id));
     if (auto st = tx->commit(); !st)
         return st;
     log::info("password of {} reset by email link", user->username);

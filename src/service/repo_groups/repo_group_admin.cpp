@@ -339,8 +339,7 @@ Result<std::string> delete_repo_group(App& app, const AuthUser& actor, int64_t g
                     fmt::format("This group contains {} repositories and {} groups; it cannot be "
                                 "deleted",
                                 counts->repositories, counts->groups));
-    if (auto st = groups.remove(group_id); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(groups.remove(group_id));
 
     // Kallithea: rm__<YYYYmmdd_HHMMSS_ffffff>_GROUP_<name> in the repository root.
     const std::string segment(last_segment(name));

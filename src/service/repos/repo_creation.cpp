@@ -128,8 +128,7 @@ Result<std::optional<int64_t>> ensure_parent_groups(db::Connection& conn, std::s
         RETURN_IF_ERROR(id);
         auto perm = store::Permissions(conn).by_name(defaults.group_perm);
         RETURN_IF_ERROR(perm);
-        if (auto st = groups.grant_user(*id, defaults.user_id, *perm); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(groups.grant_user(*id, defaults.user_id, *perm));
         if (created)
             created->push_back(path);
         parent = *id;
@@ -149,26 +148,21 @@ Result<int64_t> insert_repository_rows(db::Connection& conn, const RepoRowsSpec&
         return fail(std::move(repo_id.error()));
     }
     if (spec.copy_group_id) {
-        if (auto st = copy_group_grants(conn, *repo_id, *spec.copy_group_id); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(copy_group_grants(conn, *repo_id, *spec.copy_group_id));
     } else {
         auto perm = store::Permissions(conn).by_name(spec.row.is_private ? "repository.none"
                                                                          : defaults.repo_perm);
         RETURN_IF_ERROR(perm);
-        if (auto st = repos.grant_user(*repo_id, defaults.user_id, *perm); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(repos.grant_user(*repo_id, defaults.user_id, *perm));
     }
-    if (auto st = repos.add_follower(*repo_id, spec.row.owner_id); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(repos.add_follower(*repo_id, spec.row.owner_id));
     store::Journal journal(conn);
     store::JournalEntry entry{spec.row.owner_id,  spec.owner_username, *repo_id,
                               spec.row.repo_name, spec.client_ip,      "started_following_repo"};
-    if (auto st = journal.add(entry); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(journal.add(entry));
     if (spec.journal_created) {
         entry.action = "user_created_repo";
-        if (auto st = journal.add(entry); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(journal.add(entry));
     }
     return *repo_id;
 }

@@ -100,8 +100,7 @@ Status add_found_repository(db::Connection& conn, const fs::path& root, const st
     spec.row.group_id = *parent;
     spec.owner_username = owner->username;
     spec.journal_created = false;
-    if (auto id = detail::insert_repository_rows(conn, spec, *grants); !id)
-        return fail(std::move(id.error()));
+    RETURN_IF_ERROR(detail::insert_repository_rows(conn, spec, *grants));
     return tx->commit();
 }
 
@@ -214,10 +213,8 @@ Result<ScanSummary> scan_repositories(App& app, bool remove_missing) {
         std::map<std::string, std::string> found;
         find_repositories(root, "", 0, found, summary.skipped);
         retire_hooks(root, found, summary);
-        if (auto st = add_found(*conn, root, found, summary); !st)
-            return fail(std::move(st.error()));
-        if (auto st = handle_missing(*conn, root, remove_missing, summary); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(add_found(*conn, root, found, summary));
+        RETURN_IF_ERROR(handle_missing(*conn, root, remove_missing, summary));
     }
     // After the connection went back to the pool: the metadata update borrows its own.
     for (const auto& name : summary.added)

@@ -78,8 +78,7 @@ Result<detail::UserRef> resolve_owner(db::Connection& conn, const AuthUser& acto
     if (!name || name->empty() || text::ascii_lower(*name) == text::ascii_lower(actor.username))
         return detail::UserRef{actor.user_id.value_or(0), actor.username};
     auto user = store::Users(conn).by_username(*name);
-    if (!user)
-        return fail(std::move(user.error()));
+    RETURN_IF_ERROR(user);
     if (!*user || !(*user)->active || (*user)->username == "default")
         return fail_field(Errc::invalid_argument, "owner",
                           fmt::format("Username {} is not valid", *name));
@@ -108,8 +107,7 @@ Result<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const Ne
     plan.full = repo.name;
     if (repo.group_id) {
         auto group = store::RepoGroups(conn).by_id(*repo.group_id);
-        if (!group)
-            return fail(std::move(group.error()));
+        RETURN_IF_ERROR(group);
         if (!*group)
             return fail_field(Errc::invalid_argument, "repo_group",
                               "The repository group does not exist");
@@ -125,8 +123,7 @@ Result<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const Ne
         return fail_field("repo_landing_rev", std::move(st.error()));
 
     auto owner = resolve_owner(conn, actor, repo.owner);
-    if (!owner)
-        return fail(std::move(owner.error()));
+    RETURN_IF_ERROR(owner);
     plan.owner_username = owner->username;
     if (auto st = check_name_free(conn, plan.full, root); !st)
         return fail_field("repo_name", std::move(st.error()));
@@ -149,8 +146,7 @@ Result<Plan> plan_creation(db::Connection& conn, const AuthUser& actor, const Ne
 Result<CreatedRepo> write_creation(db::Connection& conn, Plan plan, const fs::path& root,
                                    std::string_view client_ip, detail::DiskUndo& undo) {
     auto grants = detail::load_default_grants(conn);
-    if (!grants)
-        return fail(std::move(grants.error()));
+    RETURN_IF_ERROR(grants);
     auto parent =
         detail::ensure_parent_groups(conn, plan.full, plan.row.owner_id, *grants, nullptr);
     if (!parent)
@@ -166,11 +162,9 @@ Result<CreatedRepo> write_creation(db::Connection& conn, Plan plan, const fs::pa
     for (const auto& group : parent_groups(plan.full))
         dirs.push_back(root / group);
     const fs::path path = root / plan.full;
-    if (auto st = undo.make_dirs(dirs); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(undo.make_dirs(dirs));
     undo.add_repository(path);
-    if (auto st = detail::init_repository(plan.row.repo_type, path); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(detail::init_repository(plan.row.repo_type, path));
     return CreatedRepo{*repo_id, plan.full, path.string()};
 }
 
@@ -203,8 +197,7 @@ Result<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser&
     std::string full = repo.name;
     if (repo.group_id) {
         auto group = groups.by_id(*repo.group_id);
-        if (!group)
-            return fail(std::move(group.error()));
+        RETURN_IF_ERROR(group);
         if (!*group)
             return fail_field(Errc::invalid_argument, "repo_group",
                               "The repository group does not exist");
@@ -213,22 +206,19 @@ Result<bool> check_create_rights(App& app, db::Connection& conn, const AuthUser&
     const auto slash = full.rfind('/');
     if (slash == std::string::npos) {
         auto allowed = has_global_permission(app, actor, "hg.create.repository");
-        if (!allowed)
-            return fail(std::move(allowed.error()));
+        RETURN_IF_ERROR(allowed);
         if (!*allowed)
             return fail(Errc::forbidden, "You may not create top-level repositories");
         return true;
     }
     const std::string parent = full.substr(0, slash);
     auto group = groups.by_name(parent);
-    if (!group)
-        return fail(std::move(group.error()));
+    RETURN_IF_ERROR(group);
     if (!*group)
         return fail_field(Errc::forbidden, "repo_group",
                           fmt::format("The repository group {} does not exist", parent));
     auto level = repo_group_level(app, actor, (*group)->group_id);
-    if (!level)
-        return fail(std::move(level.error()));
+    RETURN_IF_ERROR(level);
     if (!perm::at_least(*level, perm::Level::write))
         return fail_field(Errc::forbidden, "repo_group",
                           fmt::format("You may not create repositories in {}", parent));
@@ -258,23 +248,19 @@ Result<CreatedRepo> create_repository(App& app, const AuthUser& actor, const New
         return fail(Errc::forbidden, "You need to log in to create repositories");
     auto conn = app.pool().acquire();
     RETURN_IF_ERROR(conn);
-    if (auto st = check_create_rights(app, *conn, actor, repo); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(check_create_rights(app, *conn, actor, repo));
     auto root = store::Ui(*conn).repo_root();
     RETURN_IF_ERROR(root);
     // The write transaction also serializes concurrent creations (SQLite: BEGIN IMMEDIATE).
     auto tx = db::Transaction::begin(*conn);
     RETURN_IF_ERROR(tx);
     auto plan = plan_creation(*conn, actor, repo, *root);
-    if (!plan)
-        return fail(std::move(plan.error()));
+    RETURN_IF_ERROR(plan);
     // Directories made are removed again unless the commit succeeds.
     detail::DiskUndo undo;
     auto created = write_creation(*conn, std::move(*plan), *root, client_ip, undo);
-    if (!created)
-        return fail(std::move(created.error()));
-    if (auto st = tx->commit(); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(created);
+    RETURN_IF_ERROR(tx->commit());
     undo.keep();
     log::info("repository {} created by {} ({})", created->name, actor.username, created->path);
     if (auto st = update_repository_metadata(app, created->name); !st)
@@ -322,16 +308,13 @@ Result<DeletedRepo> delete_repository(App& app, const AuthUser& actor, std::stri
         if (forks == ForkHandling::refuse)
             return fail(Errc::conflict,
                         fmt::format("Cannot delete repository {} which still has forks", out.name));
-        if (auto st = repos.detach_forks(info->repo_id); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(repos.detach_forks(info->repo_id));
         out.detached_forks = *fork_count;
     }
-    if (auto st = repos.remove(info->repo_id); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(repos.remove(info->repo_id));
     store::JournalEntry entry{actor.user_id, actor.username,         std::nullopt,
                               out.name,      std::string(client_ip), "admin_deleted_repo"};
-    if (auto st = store::Journal(*conn).add(entry); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(store::Journal(*conn).add(entry));
 
     const fs::path path = info->path;
     auto backup = move_aside(path, out.name);

@@ -148,10 +148,8 @@ Result<int64_t> create_user_group(App& app, const AuthUser& actor, const UserGro
                              "usergroup.admin");
         !st)
         return fail(std::move(st.error()));
-    if (auto st = journal(*conn, actor, "admin_created_users_group:" + clean.name, client_ip); !st)
-        return fail(std::move(st.error()));
-    if (auto st = tx->commit(); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(journal(*conn, actor, "admin_created_users_group:" + clean.name, client_ip));
+    RETURN_IF_ERROR(tx->commit());
     return *id;
 }
 
@@ -298,10 +296,8 @@ Result<std::string> delete_user_group(App& app, int64_t id, bool force) {
                                     (*row)->name, where));
         }
     }
-    if (auto st = groups.remove(id); !st)
-        return fail(std::move(st.error()));
-    if (auto st = tx->commit(); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(groups.remove(id));
+    RETURN_IF_ERROR(tx->commit());
     return (*row)->name;
 }
 

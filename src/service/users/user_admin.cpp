@@ -130,8 +130,7 @@ Result<UserAccount> get_user(App& app, int64_t user_id) {
     RETURN_IF_ERROR(conn);
     store::Users users(*conn);
     store::UserRow row;
-    if (auto st = load(users, user_id, row); !st)
-        return fail(std::move(st.error()));
+    RETURN_IF_ERROR(load(users, user_id, row));
     return to_account(row);
 }
 
@@ -183,8 +182,7 @@ Status update_user(App& app, const AuthUser& actor, int64_t user_id, const Profi
         if (auto st = users.set_password(user_id, hash); !st)
             return st;
     if (!hash.empty() || (current.active && !change.active))
-        if (auto ended = users.end_sessions(user_id, keep_session_id); !ended)
-            return fail(std::move(ended.error()));
+        RETURN_IF_ERROR(users.end_sessions(user_id, keep_session_id));
     return tx->commit();
 }
 
@@ -350,8 +348,7 @@ Result<UserGlobalGrants> user_global_grants(App& app, int64_t user_id) {
         auto conn = app.pool().acquire();
         RETURN_IF_ERROR(conn);
         store::Users users(*conn);
-        if (auto st = load(users, user_id, row); !st)
-            return fail(std::move(st.error()));
+        RETURN_IF_ERROR(load(users, user_id, row));
         auto own = store::Grants(*conn).global(store::Grantee::user, user_id);
         RETURN_IF_ERROR(own);
         for (const auto& name : *own) {

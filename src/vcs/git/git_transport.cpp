@@ -157,8 +157,7 @@ Result<PushedChanges> serve_receive(const TransportRequest& request, const Proce
     };
     TransportRequest receive = request;
     receive.service = TransportService::receive;
-    if (auto ran = run_transport(transport_command(receive, false), scanned_in, scanned_out); !ran)
-        return fail(std::move(ran.error()));
+    RETURN_IF_ERROR(run_transport(transport_command(receive, false), scanned_in, scanned_out));
     auto applied = applied_updates(git_dir, commands, report);
     RETURN_IF_ERROR(applied);
     changes.applied = std::move(*applied);

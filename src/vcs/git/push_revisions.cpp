@@ -329,8 +329,7 @@ Result<std::string> push_action_revisions(const std::string& git_dir,
             items.push_back("delete_branch=>" + command.ref.substr(kHeads.size()));
             continue;
         }
-        if (auto added = lister.add(command, items); !added)
-            return fail(std::move(added.error()));
+        RETURN_IF_ERROR(lister.add(command, items));
     }
     return join_items(items);
 }
