@@ -30,6 +30,48 @@ void tune_allocator() {
 #endif
 }
 
+// The server's address and limits: the command line's host and port over the ini's.
+http::ServerOptions server_options_of(const config::AppConfig& config,
+                                      const ServeOptions& options) {
+    http::ServerOptions server_options;
+    server_options.host = options.host.empty() ? config.host : options.host;
+    server_options.port = static_cast<uint16_t>(options.port ? options.port : config.port);
+    server_options.workers = std::max<size_t>(4, config.threads);
+    server_options.max_body_bytes = config.max_request_body_size;
+    server_options.header_timeout = std::chrono::seconds(config.header_timeout);
+    server_options.body_timeout = std::chrono::seconds(config.body_timeout);
+    server_options.response_timeout = std::chrono::seconds(config.response_timeout);
+    server_options.min_rate_bytes = config.min_rate_bytes;
+    server_options.min_rate_window = std::chrono::seconds(config.min_rate_window);
+    server_options.spool_dir = config.spool_dir;
+    return server_options;
+}
+
+// Binds the server of both surfaces: the web UI and Git smart HTTP.
+Result<std::unique_ptr<http::Server>> bind_server(const http::ServerOptions& server_options,
+                                                  const std::shared_ptr<service::App>& app) {
+    auto site = std::make_shared<web::Site>(app);
+    auto git = std::make_shared<wire::GitHttp>(app);
+    return http::Server::bind(
+        server_options,
+        [site, git](http::Request& request) {
+            // Git smart HTTP (clone, fetch, push) first, as Kallithea's SimpleGit middleware.
+            if (wire::GitHttp::claims(request))
+                return git->handle(request);
+            return site->handle(request);
+        },
+        [site](int status, const std::string& request_id) {
+            return site->error_page(status, request_id);
+        },
+        // Before a large body is received: the same credential and permission checks, or the
+        // form size limit, so that no refused request costs more than its head.
+        [site, git](http::Request& request) {
+            if (wire::GitHttp::claims(request))
+                return git->admit(request);
+            return site->admit(request);
+        });
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
@@ -49,38 +91,8 @@ int run_serve(const ServeOptions& options) {
         return kExitFailure;
     }
     apply_vcs_settings(*config);
-    auto site = std::make_shared<web::Site>(*app);
-    auto git = std::make_shared<wire::GitHttp>(*app);
-
-    http::ServerOptions server_options;
-    server_options.host = options.host.empty() ? config->host : options.host;
-    server_options.port = static_cast<uint16_t>(options.port ? options.port : config->port);
-    server_options.workers = std::max<size_t>(4, config->threads);
-    server_options.max_body_bytes = config->max_request_body_size;
-    server_options.header_timeout = std::chrono::seconds(config->header_timeout);
-    server_options.body_timeout = std::chrono::seconds(config->body_timeout);
-    server_options.response_timeout = std::chrono::seconds(config->response_timeout);
-    server_options.min_rate_bytes = config->min_rate_bytes;
-    server_options.min_rate_window = std::chrono::seconds(config->min_rate_window);
-    server_options.spool_dir = config->spool_dir;
-    auto server = http::Server::bind(
-        server_options,
-        [site, git](http::Request& request) {
-            // Git smart HTTP (clone, fetch, push) first, as Kallithea's SimpleGit middleware.
-            if (wire::GitHttp::claims(request))
-                return git->handle(request);
-            return site->handle(request);
-        },
-        [site](int status, const std::string& request_id) {
-            return site->error_page(status, request_id);
-        },
-        // Before a large body is received: the same credential and permission checks, or the
-        // form size limit, so that no refused request costs more than its head.
-        [site, git](http::Request& request) {
-            if (wire::GitHttp::claims(request))
-                return git->admit(request);
-            return site->admit(request);
-        });
+    const http::ServerOptions server_options = server_options_of(*config, options);
+    auto server = bind_server(server_options, *app);
     if (!server) {
         print_error(server.error().message);
         return kExitFailure;

@@ -144,6 +144,27 @@ private:
     bool was_pending_ = false;
 };
 
+// Fills fds with the open pipes (stdin watched for room, the others for data); returns how many.
+nfds_t watched_pipes(int stdin_fd, int stdout_fd, int stderr_fd, pollfd (&fds)[3]) {
+    nfds_t n = 0;
+    for (int fd : {stdin_fd, stdout_fd, stderr_fd}) {
+        if (fd >= 0) {
+            fds[n++] = {fd, static_cast<short>(fd == stdin_fd ? POLLOUT : POLLIN), 0};
+        }
+    }
+    return n;
+}
+
+// poll()'s timeout: until just past the deadline, or none (-1).
+int poll_timeout_ms(bool has_deadline, std::chrono::steady_clock::time_point deadline) {
+    if (!has_deadline) {
+        return -1;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return static_cast<int>(std::max<int64_t>(0, left.count() + 1));
+}
+
 }  // namespace
 
 Result<Subprocess> Subprocess::start(const ProcessOptions& options) {
@@ -334,21 +355,8 @@ Result<ProcessExit> Subprocess::communicate(const ProcessInput& input,
     };
     while (stdout_fd_ >= 0 || stderr_fd_ >= 0) {
         pollfd fds[3];
-        int fd_of[3];
-        nfds_t n = 0;
-        for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_}) {
-            if (fd >= 0) {
-                fds[n] = {fd, static_cast<short>(fd == stdin_fd_ ? POLLOUT : POLLIN), 0};
-                fd_of[n++] = fd;
-            }
-        }
-        int timeout_ms = -1;
-        if (has_deadline_) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline_ - std::chrono::steady_clock::now());
-            timeout_ms = static_cast<int>(std::max<int64_t>(0, left.count() + 1));
-        }
-        int rc = ::poll(fds, n, timeout_ms);
+        const nfds_t n = watched_pipes(stdin_fd_, stdout_fd_, stderr_fd_, fds);
+        int rc = ::poll(fds, n, poll_timeout_ms(has_deadline_, deadline_));
         if (rc < 0 && errno != EINTR) {
             kill_and_reap();
             return fail(Errc::io, "cannot poll command pipes", errno_text(errno));
@@ -361,20 +369,20 @@ Result<ProcessExit> Subprocess::communicate(const ProcessInput& input,
             if (fds[i].revents == 0) {
                 continue;
             }
-            if (fd_of[i] == stdin_fd_) {
+            if (fds[i].fd == stdin_fd_) {
                 if ((fds[i].revents & (POLLERR | POLLHUP)) != 0) {
                     close_fd(stdin_fd_);  // the child closed its stdin: stop feeding it
                 } else if (auto fed = feed_stdin(input, pending, pending_pos); !fed) {
                     kill_and_reap();
                     return fail(fed.error());
                 }
-            } else if (fd_of[i] == stdout_fd_) {
+            } else if (fds[i].fd == stdout_fd_) {
                 if (!read_output(stdout_fd_, buf, output)) {
                     exit.stopped = true;
                     kill_and_reap();
                     return exit;
                 }
-            } else if (fd_of[i] == stderr_fd_) {
+            } else if (fds[i].fd == stderr_fd_) {
                 read_output(stderr_fd_, buf, keep_stderr);
             }
         }

@@ -50,46 +50,49 @@ bool denied(const Result<service::RepoInfo>& repo) {
     return !repo && (repo.error().code == Errc::not_found || repo.error().code == Errc::forbidden);
 }
 
-// Fills ctx.session.user and .repo, or answers the request.
-std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
-                                   const std::string& repo_name) {
-    service::App& app = *ctx.app;
-    const perm::Level need = level_of(route.need);
-    // The global IP whitelist (the `default` user's entries) applies to everyone.
-    auto global_ip = service::ip_allowed(app, std::nullopt, ctx.session.client_ip);
-    if (!global_ip)
-        return unavailable(ctx.req, global_ip.error());
-    if (!*global_ip)
+// The IP whitelist's answer for one user (nullopt: the `default` user's global entries), or
+// nullopt when the address may go on.
+std::optional<http::Response> ip_refusal(WireCtx& ctx, std::optional<int64_t> user_id) {
+    auto allowed = service::ip_allowed(*ctx.app, user_id, ctx.session.client_ip);
+    if (!allowed)
+        return unavailable(ctx.req, allowed.error());
+    if (!*allowed)
         return plain(403, "Access from this IP address is not allowed");
-    // Anonymous first: a public pull runs (and is logged) as `default`, credentials or not.
-    auto anonymous = app.anonymous_user();
-    if (!anonymous)
-        return unavailable(ctx.req, anonymous.error());
-    if (!anonymous->nobody()) {
-        auto repo = service::authorize_git(app, *anonymous, repo_name, need);
-        if (repo) {
-            ctx.session.user = std::move(*anonymous);
-            ctx.session.repo = std::move(*repo);
-            return std::nullopt;
-        }
-        if (!denied(repo))
-            return unavailable(ctx.req, repo.error());
-    }
+    return std::nullopt;
+}
+
+// During a login delay: 429 with the wait (git shows the text), even with the right password.
+std::optional<http::Response> throttle_refusal(WireCtx& ctx, const std::string& username) {
+    auto& throttle = service::login_throttle(*ctx.app);
+    const int64_t wait = throttle.wait_seconds(username, ctx.session.client_ip);
+    if (wait <= 0)
+        return std::nullopt;
+    log::warn("request {}: Basic auth for '{}' from {} refused: login throttled",
+              ctx.req.request_id, username.substr(0, 100), ctx.session.client_ip);
+    http::Response response = plain(429, service::LoginThrottle::refusal(wait).message);
+    response.headers.set("Retry-After", std::to_string(wait));
+    return response;
+}
+
+// Lets the request through as `user` on `repo`.
+std::optional<http::Response> admit_as(WireCtx& ctx, service::AuthUser&& user,
+                                       service::RepoInfo&& repo) {
+    ctx.session.user = std::move(user);
+    ctx.session.repo = std::move(repo);
+    return std::nullopt;
+}
+
+// The gate's second half, after anonymous access was refused: HTTP Basic credentials.
+std::optional<http::Response> gate_with_credentials(WireCtx& ctx, const std::string& repo_name,
+                                                    perm::Level need) {
+    service::App& app = *ctx.app;
     // Missing and private repositories look the same to anonymous clients: both ask for
     // credentials.
     auto credentials = parse_basic_authorization(ctx.req.header("Authorization"));
     if (!credentials)
         return challenge(app);
-    // During a login delay: 429 with the wait (git shows the text), even with the right password.
-    auto& throttle = service::login_throttle(app);
-    if (const int64_t wait = throttle.wait_seconds(credentials->username, ctx.session.client_ip);
-        wait > 0) {
-        log::warn("request {}: Basic auth for '{}' from {} refused: login throttled",
-                  ctx.req.request_id, credentials->username.substr(0, 100), ctx.session.client_ip);
-        http::Response response = plain(429, service::LoginThrottle::refusal(wait).message);
-        response.headers.set("Retry-After", std::to_string(wait));
-        return response;
-    }
+    if (auto refusal = throttle_refusal(ctx, credentials->username))
+        return refusal;
     auto user = service::authenticate_basic(app, credentials->username, credentials->password,
                                             ctx.session.client_ip);
     if (!user) {
@@ -98,22 +101,38 @@ std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
         return unavailable(ctx.req, user.error());
     }
     ctx.req.log_user = user->username;
-    auto user_ip = service::ip_allowed(app, user->user_id, ctx.session.client_ip);
-    if (!user_ip)
-        return unavailable(ctx.req, user_ip.error());
-    if (!*user_ip)
-        return plain(403, "Access from this IP address is not allowed");
+    if (auto refusal = ip_refusal(ctx, user->user_id))
+        return refusal;
     auto repo = service::authorize_git(app, *user, repo_name, need);
-    if (repo) {
-        ctx.session.user = std::move(*user);
-        ctx.session.repo = std::move(*repo);
-        return std::nullopt;
-    }
+    if (repo)
+        return admit_as(ctx, std::move(*user), std::move(*repo));
     if (!denied(repo))
         return unavailable(ctx.req, repo.error());
     if (repo.error().code == Errc::forbidden)
         return plain(403, "Permission denied");
     return plain(404, "Repository not found");
+}
+
+// Fills ctx.session.user and .repo, or answers the request.
+std::optional<http::Response> gate(WireCtx& ctx, const WireRoute& route,
+                                   const std::string& repo_name) {
+    service::App& app = *ctx.app;
+    const perm::Level need = level_of(route.need);
+    // The global IP whitelist (the `default` user's entries) applies to everyone.
+    if (auto refusal = ip_refusal(ctx, std::nullopt))
+        return refusal;
+    // Anonymous first: a public pull runs (and is logged) as `default`, credentials or not.
+    auto anonymous = app.anonymous_user();
+    if (!anonymous)
+        return unavailable(ctx.req, anonymous.error());
+    if (!anonymous->nobody()) {
+        auto repo = service::authorize_git(app, *anonymous, repo_name, need);
+        if (repo)
+            return admit_as(ctx, std::move(*anonymous), std::move(*repo));
+        if (!denied(repo))
+            return unavailable(ctx.req, repo.error());
+    }
+    return gate_with_credentials(ctx, repo_name, need);
 }
 
 bool content_type_is(std::string_view header, std::string_view expected) {

@@ -48,6 +48,25 @@ std::string parent_condition(const ObjectTables& t, const Listed& listed) {
     return std::string(t.parent) + (listed.parent_id ? " = ?" : " IS NULL");
 }
 
+// Starts the query of one grant table over the listed objects (callers append the grantee
+// condition): `SELECT g.<object><columns> FROM <objects> CROSS JOIN <grant_table> g ...`.
+void start_grants_query(std::string& sql, const ObjectTables& t, const Listed& listed,
+                        std::string_view columns, std::string_view grant_table) {
+    sql = "SELECT g.";
+    sql.append(t.grant_object)
+        .append(columns)
+        .append(" FROM ")
+        .append(t.objects)
+        .append(" CROSS JOIN ")
+        .append(grant_table)
+        .append(" g JOIN permissions p ON p.permission_id = g.permission_id WHERE g.")
+        .append(t.grant_object)
+        .append(" = ")
+        .append(t.object_id)
+        .append(" AND ")
+        .append(parent_condition(t, listed));
+}
+
 Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const ObjectTables& t,
                                                  const Listed& listed, int64_t default_user_id,
                                                  std::optional<int64_t> user_id) {
@@ -56,19 +75,9 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
     // The `default` user's rows and the user's own.
     // CROSS JOIN keeps SQLite's planner on this order (the listing first); it would rather
     // start from the `default` user's rows, one per object in the database.
-    std::string sql = "SELECT g.";
-    sql.append(t.grant_object)
-        .append(", g.user_id, p.permission_name FROM ")
-        .append(t.objects)
-        .append(" CROSS JOIN ")
-        .append(t.user_table)
-        .append(" g JOIN permissions p ON p.permission_id = g.permission_id WHERE g.")
-        .append(t.grant_object)
-        .append(" = ")
-        .append(t.object_id)
-        .append(" AND ")
-        .append(parent_condition(t, listed))
-        .append(" AND g.user_id IN (?, ?)");
+    std::string sql;
+    start_grants_query(sql, t, listed, ", g.user_id, p.permission_name", t.user_table);
+    sql.append(" AND g.user_id IN (?, ?)");
     std::vector<db::Param> params;
     if (parent_id)
         params.emplace_back(*parent_id);
@@ -87,21 +96,8 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
         return out;
 
     // Rows of the active user groups the user is a member of.
-    sql = "SELECT g.";
-    sql.append(t.grant_object)
-        .append(", p.permission_name FROM ")
-        .append(t.objects)
-        .append(" CROSS JOIN ")
-        .append(t.group_table)
-        .append(" g JOIN permissions p ON p.permission_id = g.permission_id WHERE g.")
-        .append(t.grant_object)
-        .append(" = ")
-        .append(t.object_id)
-        .append(" AND ")
-        .append(parent_condition(t, listed))
-        .append(" AND g.users_group_id IN (")
-        .append(kActiveGroupsOfUser)
-        .append(")");
+    start_grants_query(sql, t, listed, ", p.permission_name", t.group_table);
+    sql.append(" AND g.users_group_id IN (").append(kActiveGroupsOfUser).append(")");
     params.clear();
     if (parent_id)
         params.emplace_back(*parent_id);
@@ -126,6 +122,82 @@ constexpr std::string_view kCandidateIds =
     "WHERE m.user_id = ? AND ug.users_group_active = ?) AND gt.permission_id = ? "
     "UNION SELECT d.repository_id FROM repo_to_perm d "
     "WHERE d.user_id = ? AND d.permission_id = ?";
+
+// The parameters of kCandidateIds, in its order.
+std::vector<db::Param> candidate_params(int64_t user_id, int64_t default_user_id, int64_t admin) {
+    return std::vector<db::Param>{user_id, user_id, admin,           user_id,
+                                  true,    admin,   default_user_id, admin};
+}
+
+// The candidate repositories with their owners, by lower-cased name.
+Status read_candidate_repos(db::Connection& conn, std::string& sql,
+                            const std::vector<db::Param>& params,
+                            std::vector<RepoListingRow>& out) {
+    sql =
+        "SELECT r.repo_id, r.repo_name, r.repo_type, r.description, r.private, r.user_id, "
+        "r.updated_on, r.changeset_cache, u.username, r.repo_state FROM repositories r "
+        "JOIN users u ON u.user_id = r.user_id WHERE r.repo_id IN (";
+    sql.append(kCandidateIds).append(") ORDER BY lower(r.repo_name)");
+    auto rows = conn.query_params(sql, params);
+    RETURN_IF_ERROR(rows);
+    out.reserve(rows->size());
+    for (const db::Row& row : *rows) {
+        RepoListingRow item;
+        item.repo_id = row.i64(0);
+        item.repo_name = row.text(1);
+        item.repo_type = row.text(2);
+        item.description = row.text(3);
+        item.is_private = row.boolean(4);
+        item.owner_id = row.i64(5);
+        item.updated_on = row.opt_datetime(6);
+        item.changeset_cache = row.opt_text(7);
+        item.owner_username = row.text(8);
+        item.repo_state = row.text(9);
+        out.push_back(std::move(item));
+    }
+    return ok();
+}
+
+// Grant rows on the candidates: the default user's and the user's own.
+Status read_candidate_user_grants(db::Connection& conn, std::string& sql,
+                                  std::vector<db::Param> params, int64_t user_id,
+                                  int64_t default_user_id, std::vector<ListingGrant>& out) {
+    sql =
+        "SELECT t.repository_id, t.user_id, p.permission_name FROM repositories r "
+        "CROSS JOIN repo_to_perm t JOIN permissions p ON p.permission_id = t.permission_id "
+        "WHERE t.repository_id = r.repo_id AND t.user_id IN (?, ?) AND r.repo_id IN (";
+    sql.append(kCandidateIds).append(")");
+    params.insert(params.begin(), {default_user_id, user_id});
+    auto rows = conn.query_params(sql, params);
+    RETURN_IF_ERROR(rows);
+    for (const db::Row& row : *rows)
+        out.push_back(
+            {row.i64(0),
+             row.i64(1) == default_user_id ? GrantSource::default_user : GrantSource::user,
+             row.text(2)});
+    return ok();
+}
+
+// Grant rows on the candidates of the active user groups the user is a member of.
+Status read_candidate_group_grants(db::Connection& conn, std::string& sql,
+                                   std::vector<db::Param> params, int64_t user_id,
+                                   std::vector<ListingGrant>& out) {
+    sql =
+        "SELECT g.repository_id, p.permission_name FROM repositories r "
+        "CROSS JOIN users_group_repo_to_perm g JOIN permissions p "
+        "ON p.permission_id = g.permission_id WHERE g.repository_id = r.repo_id "
+        "AND g.users_group_id IN (";
+    sql.append(kActiveGroupsOfUser)
+        .append(") AND r.repo_id IN (")
+        .append(kCandidateIds)
+        .append(")");
+    params.insert(params.begin(), {user_id, true});
+    auto rows = conn.query_params(sql, params);
+    RETURN_IF_ERROR(rows);
+    for (const db::Row& row : *rows)
+        out.push_back({row.i64(0), GrantSource::user_group, row.text(1)});
+    return ok();
+}
 
 }  // namespace
 
@@ -154,67 +226,16 @@ Result<AdministeredRows> Visibility::administration_candidates(int64_t user_id,
     RETURN_IF_ERROR(admin_id);
     // Without the permission row nobody holds it by grant; -1 matches no row.
     const int64_t admin = admin_id->value_or(-1);
-    auto candidate_params = [&] {
-        return std::vector<db::Param>{user_id, user_id, admin,           user_id,
-                                      true,    admin,   default_user_id, admin};
-    };
-
-    std::string sql =
-        "SELECT r.repo_id, r.repo_name, r.repo_type, r.description, r.private, r.user_id, "
-        "r.updated_on, r.changeset_cache, u.username, r.repo_state FROM repositories r "
-        "JOIN users u ON u.user_id = r.user_id WHERE r.repo_id IN (";
-    sql.append(kCandidateIds).append(") ORDER BY lower(r.repo_name)");
-    auto rows = conn_.query_params(sql, candidate_params());
-    RETURN_IF_ERROR(rows);
-    out.repos.reserve(rows->size());
-    for (const db::Row& row : *rows) {
-        RepoListingRow item;
-        item.repo_id = row.i64(0);
-        item.repo_name = row.text(1);
-        item.repo_type = row.text(2);
-        item.description = row.text(3);
-        item.is_private = row.boolean(4);
-        item.owner_id = row.i64(5);
-        item.updated_on = row.opt_datetime(6);
-        item.changeset_cache = row.opt_text(7);
-        item.owner_username = row.text(8);
-        item.repo_state = row.text(9);
-        out.repos.push_back(std::move(item));
-    }
+    std::string sql;
+    RETURN_IF_ERROR(read_candidate_repos(
+        conn_, sql, candidate_params(user_id, default_user_id, admin), out.repos));
     if (out.repos.empty())
         return out;
-
-    // Grant rows on the candidates: the default user's and the user's own, then active groups'.
-    sql =
-        "SELECT t.repository_id, t.user_id, p.permission_name FROM repositories r "
-        "CROSS JOIN repo_to_perm t JOIN permissions p ON p.permission_id = t.permission_id "
-        "WHERE t.repository_id = r.repo_id AND t.user_id IN (?, ?) AND r.repo_id IN (";
-    sql.append(kCandidateIds).append(")");
-    auto params = candidate_params();
-    params.insert(params.begin(), {default_user_id, user_id});
-    rows = conn_.query_params(sql, params);
-    RETURN_IF_ERROR(rows);
-    for (const db::Row& row : *rows)
-        out.grants.push_back(
-            {row.i64(0),
-             row.i64(1) == default_user_id ? GrantSource::default_user : GrantSource::user,
-             row.text(2)});
-
-    sql =
-        "SELECT g.repository_id, p.permission_name FROM repositories r "
-        "CROSS JOIN users_group_repo_to_perm g JOIN permissions p "
-        "ON p.permission_id = g.permission_id WHERE g.repository_id = r.repo_id "
-        "AND g.users_group_id IN (";
-    sql.append(kActiveGroupsOfUser)
-        .append(") AND r.repo_id IN (")
-        .append(kCandidateIds)
-        .append(")");
-    params = candidate_params();
-    params.insert(params.begin(), {user_id, true});
-    rows = conn_.query_params(sql, params);
-    RETURN_IF_ERROR(rows);
-    for (const db::Row& row : *rows)
-        out.grants.push_back({row.i64(0), GrantSource::user_group, row.text(1)});
+    RETURN_IF_ERROR(read_candidate_user_grants(conn_, sql,
+                                               candidate_params(user_id, default_user_id, admin),
+                                               user_id, default_user_id, out.grants));
+    RETURN_IF_ERROR(read_candidate_group_grants(
+        conn_, sql, candidate_params(user_id, default_user_id, admin), user_id, out.grants));
     return out;
 }
 

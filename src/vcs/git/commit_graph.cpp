@@ -111,6 +111,17 @@ uint32_t murmur3(uint32_t seed, std::string_view data) {
     return seed;
 }
 
+// A commit-graph file of version 1 (SHA-1) at position `layer_index` of its chain, long enough
+// for its chunk table.
+bool valid_header(const uint8_t* p, size_t size, size_t layer_index) {
+    if (size < 8 || std::memcmp(p, "CGPH", 4) != 0 || p[4] != 1 || p[5] != 1 ||
+        p[7] != layer_index) {
+        return false;
+    }
+    const size_t chunks = p[6];
+    return size >= 8 + (chunks + 1) * 12;
+}
+
 }  // namespace
 
 BloomKey bloom_key(std::string_view path) {
@@ -137,6 +148,69 @@ struct CommitGraph::Layer {
     size_t bloom_size = 0;
     uint32_t bloom_version = 0;
     uint32_t bloom_hashes = 0;
+
+    // What the chunk table says beyond the chunk pointers, for the checks after it.
+    struct ChunkLengths {
+        size_t data = 0;   // CDAT
+        size_t index = 0;  // BIDX
+        const uint8_t* bloom_header = nullptr;
+    };
+
+    // Points the chunk fields at the chunks of file `p` (whose header is valid); false when a
+    // chunk lies outside the file.
+    bool read_chunks(const uint8_t* p, size_t size, ChunkLengths& lengths) {
+        const size_t chunks = p[6];
+        for (size_t i = 0; i < chunks; ++i) {
+            const uint8_t* entry = p + 8 + i * 12;
+            uint64_t begin = be64(entry + 4), end = be64(entry + 16);
+            if (begin > end || end > size) {
+                return false;
+            }
+            const uint8_t* chunk = p + begin;
+            size_t len = static_cast<size_t>(end - begin);
+            std::string_view id(reinterpret_cast<const char*>(entry), 4);
+            if (id == "OIDF" && len == 256 * 4) {
+                fanout = chunk;
+            } else if (id == "OIDL") {
+                oids = chunk;
+                count = static_cast<uint32_t>(len / kOidSize);
+            } else if (id == "CDAT") {
+                data = chunk;
+                lengths.data = len;
+            } else if (id == "EDGE") {
+                edges = chunk;
+                edge_count = len / 4;
+            } else if (id == "BIDX") {
+                bloom_index = chunk;
+                lengths.index = len;
+            } else if (id == "BDAT" && len >= 12) {
+                lengths.bloom_header = chunk;
+                bloom_data = chunk + 12;
+                bloom_size = len - 12;
+            }
+        }
+        return true;
+    }
+
+    // The required chunks are there and agree on the commit count.
+    bool complete(const ChunkLengths& lengths) const {
+        return fanout && oids && data && be32(fanout + 255 * 4) == count &&
+               lengths.data == size_t{count} * kCommitDataSize;
+    }
+
+    // Keeps the changed-path filters when they are whole and of settings we know.
+    void check_bloom_filters(const ChunkLengths& lengths) {
+        if (lengths.bloom_header && bloom_index && lengths.index == size_t{count} * 4) {
+            bloom_version = be32(lengths.bloom_header);
+            bloom_hashes = be32(lengths.bloom_header + 4);
+            if ((bloom_version != 1 && bloom_version != 2) || bloom_hashes == 0 ||
+                bloom_hashes > 32) {
+                bloom_index = nullptr;  // unknown filter settings: walk without them
+            }
+        } else {
+            bloom_index = nullptr;
+        }
+    }
 };
 
 CommitGraph::CommitGraph() = default;
@@ -145,62 +219,16 @@ CommitGraph::~CommitGraph() = default;
 bool CommitGraph::add_layer(std::unique_ptr<MappedFile> file) {
     const uint8_t* p = file->data();
     size_t size = file->size();
-    if (size < 8 || std::memcmp(p, "CGPH", 4) != 0 || p[4] != 1 || p[5] != 1 ||
-        p[7] != layers_.size()) {
-        return false;
-    }
-    size_t chunks = p[6];
-    if (size < 8 + (chunks + 1) * 12) {
+    if (!valid_header(p, size, layers_.size())) {
         return false;
     }
     auto layer = std::make_unique<Layer>();
     layer->base = total_;
-    const uint8_t* bloom_header = nullptr;
-    size_t data_len = 0, index_len = 0;
-    for (size_t i = 0; i < chunks; ++i) {
-        const uint8_t* entry = p + 8 + i * 12;
-        uint64_t begin = be64(entry + 4), end = be64(entry + 16);
-        if (begin > end || end > size) {
-            return false;
-        }
-        const uint8_t* chunk = p + begin;
-        size_t len = static_cast<size_t>(end - begin);
-        std::string_view id(reinterpret_cast<const char*>(entry), 4);
-        if (id == "OIDF" && len == 256 * 4) {
-            layer->fanout = chunk;
-        } else if (id == "OIDL") {
-            layer->oids = chunk;
-            layer->count = static_cast<uint32_t>(len / kOidSize);
-        } else if (id == "CDAT") {
-            layer->data = chunk;
-            data_len = len;
-        } else if (id == "EDGE") {
-            layer->edges = chunk;
-            layer->edge_count = len / 4;
-        } else if (id == "BIDX") {
-            layer->bloom_index = chunk;
-            index_len = len;
-        } else if (id == "BDAT" && len >= 12) {
-            bloom_header = chunk;
-            layer->bloom_data = chunk + 12;
-            layer->bloom_size = len - 12;
-        }
-    }
-    if (!layer->fanout || !layer->oids || !layer->data ||
-        be32(layer->fanout + 255 * 4) != layer->count ||
-        data_len != size_t{layer->count} * kCommitDataSize) {
+    Layer::ChunkLengths lengths;
+    if (!layer->read_chunks(p, size, lengths) || !layer->complete(lengths)) {
         return false;
     }
-    if (bloom_header && layer->bloom_index && index_len == size_t{layer->count} * 4) {
-        layer->bloom_version = be32(bloom_header);
-        layer->bloom_hashes = be32(bloom_header + 4);
-        if ((layer->bloom_version != 1 && layer->bloom_version != 2) || layer->bloom_hashes == 0 ||
-            layer->bloom_hashes > 32) {
-            layer->bloom_index = nullptr;  // unknown filter settings: walk without them
-        }
-    } else {
-        layer->bloom_index = nullptr;
-    }
+    layer->check_bloom_filters(lengths);
     total_ += layer->count;
     layer->file = std::move(file);
     layers_.push_back(std::move(layer));

@@ -188,24 +188,56 @@ RefIndexCache& ref_index_cache() {
     return cache;
 }
 
-}  // namespace
+// The index of one repository's refs read at `stamp`, if the cache holds it.
+std::shared_ptr<const RefIndex> cached_ref_index(const std::string& git_dir,
+                                                 const std::string& stamp) {
+    RefIndexCache& cache = ref_index_cache();
+    std::lock_guard lock(cache.mutex);
+    const auto it = cache.entries.find(git_dir);
+    if (it != cache.entries.end() && it->second.first == stamp) {
+        return it->second.second;
+    }
+    return nullptr;
+}
 
-Result<const RefIndex*> GitRepository::ref_index() {
-    if (refs_) {
-        return refs_.get();
+void cache_ref_index(const std::string& git_dir, const std::string& stamp,
+                     const std::shared_ptr<const RefIndex>& index) {
+    RefIndexCache& cache = ref_index_cache();
+    std::lock_guard lock(cache.mutex);
+    if (cache.entries.size() >= 256) {
+        cache.entries.clear();
     }
-    const std::string stamp = refs_stamp(git_dir_);
-    if (!stamp.empty()) {
-        RefIndexCache& cache = ref_index_cache();
-        std::lock_guard lock(cache.mutex);
-        const auto it = cache.entries.find(git_dir_);
-        if (it != cache.entries.end() && it->second.first == stamp) {
-            refs_ = it->second.second;
-            return refs_.get();
-        }
+    cache.entries[git_dir] = {stamp, index};
+}
+
+// A branch or a tag with the changeset it points to; nullopt for other refs, tags of a tree or
+// blob, and dangling refs.
+std::optional<Ref> changeset_ref(git_reference* ref) {
+    std::string_view name = git_reference_name(ref);
+    Ref out;
+    if (name.rfind("refs/heads/", 0) == 0) {
+        out.kind = RefKind::branch;
+        out.name = name.substr(11);
+    } else if (name.rfind("refs/tags/", 0) == 0) {
+        out.kind = RefKind::tag;
+        out.name = name.substr(10);
+    } else {
+        return std::nullopt;
     }
+    git_object* peeled = nullptr;
+    if (git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) != 0) {
+        git_error_clear();  // a tag of a tree or blob, or a dangling ref: not a changeset
+        return std::nullopt;
+    }
+    out.target = oid_hex(*git_object_id(peeled));
+    git_object_free(peeled);
+    return out;
+}
+
+// Reads the branches and tags (branches first, each by name) and indexes them by target.
+Result<std::shared_ptr<const RefIndex>> read_ref_index(git_repository* repo) {
     git_reference_iterator* raw_it = nullptr;
-    int rc = git_reference_iterator_new(&raw_it, repo_.get());
+    int rc = git_reference_iterator_new(&raw_it, repo);
     if (rc != 0) {
         return fail(libgit2_error(rc, "cannot read refs"));
     }
@@ -214,25 +246,9 @@ Result<const RefIndex*> GitRepository::ref_index() {
     git_reference* raw_ref = nullptr;
     while ((rc = git_reference_next(&raw_ref, it.get())) == 0) {
         ReferenceHandle ref(raw_ref);
-        std::string_view name = git_reference_name(ref.get());
-        Ref out;
-        if (name.rfind("refs/heads/", 0) == 0) {
-            out.kind = RefKind::branch;
-            out.name = name.substr(11);
-        } else if (name.rfind("refs/tags/", 0) == 0) {
-            out.kind = RefKind::tag;
-            out.name = name.substr(10);
-        } else {
-            continue;
+        if (std::optional<Ref> out = changeset_ref(ref.get())) {
+            index.refs.push_back(std::move(*out));
         }
-        git_object* peeled = nullptr;
-        if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) != 0) {
-            git_error_clear();  // a tag of a tree or blob, or a dangling ref: not a changeset
-            continue;
-        }
-        out.target = oid_hex(*git_object_id(peeled));
-        git_object_free(peeled);
-        index.refs.push_back(std::move(out));
     }
     if (rc != GIT_ITEROVER) {
         return fail(libgit2_error(rc, "cannot read refs"));
@@ -243,14 +259,27 @@ Result<const RefIndex*> GitRepository::ref_index() {
     for (size_t i = 0; i < index.refs.size(); ++i) {
         index.by_target[index.refs[i].target].push_back(i);
     }
-    refs_ = std::make_shared<const RefIndex>(std::move(index));
+    return std::make_shared<const RefIndex>(std::move(index));
+}
+
+}  // namespace
+
+Result<const RefIndex*> GitRepository::ref_index() {
+    if (refs_) {
+        return refs_.get();
+    }
+    const std::string stamp = refs_stamp(git_dir_);
     if (!stamp.empty()) {
-        RefIndexCache& cache = ref_index_cache();
-        std::lock_guard lock(cache.mutex);
-        if (cache.entries.size() >= 256) {
-            cache.entries.clear();
+        refs_ = cached_ref_index(git_dir_, stamp);
+        if (refs_) {
+            return refs_.get();
         }
-        cache.entries[git_dir_] = {stamp, refs_};
+    }
+    auto index = read_ref_index(repo_.get());
+    RETURN_IF_ERROR(index);
+    refs_ = std::move(*index);
+    if (!stamp.empty()) {
+        cache_ref_index(git_dir_, stamp, refs_);
     }
     return refs_.get();
 }

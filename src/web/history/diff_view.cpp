@@ -115,10 +115,9 @@ bool is_moved(const vcs::FileDiff& file) {
     return file.change == vcs::ChangeKind::renamed || file.change == vcs::ChangeKind::copied;
 }
 
-// One file's section: header (change kind, paths, similarity, mode, counts), notes, rows.
-void append_file(std::string& out, const vcs::FileDiff& file, const std::string& anchor) {
-    const std::string_view change = vcs::change_kind_name(file.change);
-    const bool moved = is_moved(file);
+// The section's opening tag: anchor, path, change kind and the binary / too-large marks.
+void append_file_open_tag(std::string& out, const vcs::FileDiff& file, std::string_view change,
+                          const std::string& anchor) {
     out += "<section class=\"diff-file\" id=\"";
     append_html(out, anchor);
     out += "\" data-path=\"";
@@ -130,7 +129,14 @@ void append_file(std::string& out, const vcs::FileDiff& file, const std::string&
         out += " data-binary=\"1\"";
     if (file.too_large)
         out += " data-too-large=\"1\"";
-    out += ">\n  <header class=\"diff-file-head\">\n    <span class=\"change-kind change-";
+    out += ">\n";
+}
+
+// The file's header: change kind, paths, similarity, mode change, line counts.
+void append_file_header(std::string& out, const vcs::FileDiff& file, std::string_view change,
+                        const std::string& anchor) {
+    const bool moved = is_moved(file);
+    out += "  <header class=\"diff-file-head\">\n    <span class=\"change-kind change-";
     append_html(out, change);
     out += "\">";
     append_html(out, change);
@@ -162,26 +168,38 @@ void append_file(std::string& out, const vcs::FileDiff& file, const std::string&
     out += "</span> <span class=\"stat-del\">-";
     append_number(out, static_cast<long>(file.deletions));
     out += "</span></span>\n  </header>\n";
+}
+
+// The file's notes (binary, cut off, no content changes) or its table of rows.
+void append_file_body(std::string& out, const vcs::FileDiff& file) {
     if (file.binary)
         out += "  <p class=\"diff-note\" data-note=\"binary\">Binary file</p>\n";
     if (file.too_large)
         out +=
             "  <p class=\"diff-note\" data-note=\"cut-off\">This diff was cut off because it is "
             "too big.</p>\n";
-    if (!file.binary && !file.too_large) {
-        const size_t before = out.size();
-        out += "  <table class=\"diff-lines\">\n";
-        const size_t rows_start = out.size();
-        append_patch_rows(out, file.patch);
-        if (out.size() == rows_start) {
-            out.resize(before);
-            out +=
-                "  <p class=\"diff-note\" data-note=\"no-content\">No changes to the "
-                "content.</p>\n";
-        } else {
-            out += "  </table>\n";
-        }
+    if (file.binary || file.too_large)
+        return;
+    const size_t before = out.size();
+    out += "  <table class=\"diff-lines\">\n";
+    const size_t rows_start = out.size();
+    append_patch_rows(out, file.patch);
+    if (out.size() == rows_start) {
+        out.resize(before);
+        out +=
+            "  <p class=\"diff-note\" data-note=\"no-content\">No changes to the "
+            "content.</p>\n";
+    } else {
+        out += "  </table>\n";
     }
+}
+
+// One file's section: header (change kind, paths, similarity, mode, counts), notes, rows.
+void append_file(std::string& out, const vcs::FileDiff& file, const std::string& anchor) {
+    const std::string_view change = vcs::change_kind_name(file.change);
+    append_file_open_tag(out, file, change, anchor);
+    append_file_header(out, file, change, anchor);
+    append_file_body(out, file);
     out += "</section>\n";
 }
 
