@@ -308,9 +308,7 @@ Status Subprocess::feed_stdin(const ProcessInput& input, std::string& pending, s
     if (pos == pending.size()) {
         pending.resize(kChunk);
         auto got = input(pending.data(), pending.size());
-        if (!got) {
-            return fail(got.error());
-        }
+        RETURN_IF_ERROR(got);
         pending.resize(*got);
         pos = 0;
         if (*got == 0) {
@@ -393,9 +391,7 @@ Result<ProcessExit> Subprocess::communicate(const ProcessInput& input,
 Result<ProcessResult> run_process(const ProcessOptions& options, std::string_view input,
                                   size_t max_output) {
     auto proc = Subprocess::start(options);
-    if (!proc) {
-        return fail(proc.error());
-    }
+    RETURN_IF_ERROR(proc);
     ProcessResult result;
     bool too_large = false;
     size_t input_pos = 0;
@@ -416,9 +412,7 @@ Result<ProcessResult> run_process(const ProcessOptions& options, std::string_vie
         result.out.append(data);
         return true;
     });
-    if (!exit) {
-        return fail(exit.error());
-    }
+    RETURN_IF_ERROR(exit);
     if (too_large) {
         return fail(Errc::too_large, "command output too large", options.argv[0]);
     }

@@ -67,9 +67,7 @@ namespace {
 
 Result<std::vector<Ref>> refs_of_kind(Repository& repo, RefKind kind) {
     auto all = repo.refs();
-    if (!all) {
-        return fail(all.error());
-    }
+    RETURN_IF_ERROR(all);
     std::vector<Ref> out;
     for (auto& ref : *all) {
         if (ref.kind == kind) {
@@ -98,9 +96,7 @@ Result<std::vector<ChangesetInfo>> Repository::log(const LogQuery& query) {
         out.push_back(std::move(cs));
         return true;
     });
-    if (!status) {
-        return fail(status.error());
-    }
+    RETURN_IF_ERROR(status);
     return out;
 }
 

@@ -62,25 +62,17 @@ private:
 
 Result<std::vector<BlameLine>> GitRepository::blame(std::string_view rev, std::string_view path) {
     auto file_path = normalize_path(path);
-    if (!file_path) {
-        return fail(file_path.error());
-    }
+    RETURN_IF_ERROR(file_path);
     auto kind = node_kind(rev, *file_path);
-    if (!kind) {
-        return fail(kind.error());
-    }
+    RETURN_IF_ERROR(kind);
     if (*kind != NodeKind::file && *kind != NodeKind::symlink) {
         return fail(Errc::invalid_argument, "not a file", *file_path);
     }
     auto id = resolve(rev);
-    if (!id) {
-        return fail(id.error());
-    }
+    RETURN_IF_ERROR(id);
     auto proc =
         Subprocess::start(git_command(git_dir_, {"blame", "--porcelain", *id, "--", *file_path}));
-    if (!proc) {
-        return fail(proc.error());
-    }
+    RETURN_IF_ERROR(proc);
     std::vector<BlameLine> out;
     BlameParser parser(out);
     std::string pending;
@@ -99,9 +91,7 @@ Result<std::vector<BlameLine>> GitRepository::blame(std::string_view rev, std::s
         pending.erase(0, begin);
         return true;
     });
-    if (!exit) {
-        return fail(exit.error());
-    }
+    RETURN_IF_ERROR(exit);
     if (error) {
         return fail(*error);
     }
@@ -117,9 +107,7 @@ Status GitRepository::archive(std::string_view rev, ArchiveFormat format, std::s
         return fail(Errc::invalid_argument, "invalid archive prefix");
     }
     auto id = resolve(rev);
-    if (!id) {
-        return fail(id.error());
-    }
+    RETURN_IF_ERROR(id);
     std::string dir(prefix);
     if (!dir.empty() && dir.back() != '/') {
         dir += '/';
@@ -143,13 +131,9 @@ Status GitRepository::archive(std::string_view rev, ArchiveFormat format, std::s
     args.push_back(*id);
     auto proc =
         Subprocess::start(git_command(git_dir_, std::move(args), vcs_settings().archive_timeout));
-    if (!proc) {
-        return fail(proc.error());
-    }
+    RETURN_IF_ERROR(proc);
     auto exit = proc->communicate(nullptr, sink);
-    if (!exit) {
-        return fail(exit.error());
-    }
+    RETURN_IF_ERROR(exit);
     if (!exit->stopped && !exit->success()) {
         return fail(Errc::io, "git archive failed", exit->stderr_text);
     }
@@ -158,9 +142,7 @@ Status GitRepository::archive(std::string_view rev, ArchiveFormat format, std::s
 
 Status GitRepository::update_indexes() {
     auto empty = is_empty();
-    if (!empty) {
-        return fail(empty.error());
-    }
+    RETURN_IF_ERROR(empty);
     if (*empty) {
         return ok();
     }
@@ -168,9 +150,7 @@ Status GitRepository::update_indexes() {
         git_dir_, {"commit-graph", "write", "--reachable", "--changed-paths", "--split"},
         vcs_settings().archive_timeout);
     auto result = run_process(options, {}, 1024 * 1024);
-    if (!result) {
-        return fail(result.error());
-    }
+    RETURN_IF_ERROR(result);
     if (!result->exit.success()) {
         return fail(Errc::io, "git commit-graph failed", result->exit.stderr_text);
     }

@@ -26,9 +26,7 @@ Result<std::string> run_git(const std::string& git_dir, std::vector<std::string>
                             size_t max_output) {
     auto options = git_command(git_dir, std::move(args));
     auto result = run_process(options, {}, max_output);
-    if (!result) {
-        return fail(result.error());
-    }
+    RETURN_IF_ERROR(result);
     if (!result->exit.success()) {
         std::string command = options.argv.size() > 6 ? options.argv[6] : "git";
         return fail(Errc::io, "git " + command + " failed", result->exit.stderr_text);

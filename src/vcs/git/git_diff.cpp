@@ -61,15 +61,11 @@ Result<TreeHandle> from_tree(GitRepository& repo, std::string_view from_rev, con
             return TreeHandle(nullptr);
         }
         auto parent = repo.lookup_commit(*git_commit_parent_id(to, 0));
-        if (!parent) {
-            return fail(parent.error());
-        }
+        RETURN_IF_ERROR(parent);
         from = std::move(*parent);
     } else {
         auto commit = repo.lookup_commit(from_rev);
-        if (!commit) {
-            return fail(commit.error());
-        }
+        RETURN_IF_ERROR(commit);
         from = std::move(*commit);
     }
     return repo.commit_tree(from.get());
@@ -124,9 +120,7 @@ Result<DiffHandle> tree_diff(git_repository* repo, git_tree* base, git_tree* to,
     std::vector<std::string> paths;
     for (const auto& p : options.paths) {
         auto normalized = normalize_path(p);
-        if (!normalized) {
-            return fail(normalized.error());
-        }
+        RETURN_IF_ERROR(normalized);
         paths.push_back(std::move(*normalized));
     }
     std::vector<char*> path_ptrs;
@@ -159,22 +153,14 @@ Result<DiffHandle> tree_diff(git_repository* repo, git_tree* base, git_tree* to,
 Result<Diff> GitRepository::diff(std::string_view from_rev, std::string_view to_rev,
                                  const DiffOptions& options) {
     auto to = lookup_commit(to_rev);
-    if (!to) {
-        return fail(to.error());
-    }
+    RETURN_IF_ERROR(to);
     auto to_tree = commit_tree(to->get());
-    if (!to_tree) {
-        return fail(to_tree.error());
-    }
+    RETURN_IF_ERROR(to_tree);
     auto base_tree = from_tree(*this, from_rev, to->get());
-    if (!base_tree) {
-        return fail(base_tree.error());
-    }
+    RETURN_IF_ERROR(base_tree);
 
     auto diff = tree_diff(repo_.get(), base_tree->get(), to_tree->get(), options);
-    if (!diff) {
-        return fail(diff.error());
-    }
+    RETURN_IF_ERROR(diff);
 
     Diff out;
     size_t produced = 0;
@@ -186,9 +172,7 @@ Result<Diff> GitRepository::diff(std::string_view from_rev, std::string_view to_
             file.too_large = true;
         } else if (!options.names_only) {
             auto status = fill_patch(diff->get(), i, options, produced, out.truncated, file);
-            if (!status) {
-                return fail(status.error());
-            }
+            RETURN_IF_ERROR(status);
         }
         out.additions += file.additions;
         out.deletions += file.deletions;

@@ -51,9 +51,7 @@ public:
         for (size_t walked = 0; unresolved_ > 0 && (max_commits == 0 || walked < max_commits);
              ++walked) {
             auto more = walk_.next(commit);
-            if (!more) {
-                return fail(more.error());
-            }
+            RETURN_IF_ERROR(more);
             if (!*more) {
                 break;
             }
@@ -90,9 +88,7 @@ private:
             return ok();
         }
         auto assign = first_same_parent(commit, live);
-        if (!assign) {
-            return fail(assign.error());
-        }
+        RETURN_IF_ERROR(assign);
         for (size_t i = 0; i < live.size(); ++i) {
             if ((*assign)[i] == kChanged) {
                 found_[live[i]] = commit.id;
@@ -149,13 +145,9 @@ private:
             return assign;
         }
         auto here = dirs_.dir_id(commit.id, commit.graph_pos);
-        if (!here) {
-            return fail(here.error());
-        }
+        RETURN_IF_ERROR(here);
         auto now = dirs_.states(*here, names);
-        if (!now) {
-            return fail(now.error());
-        }
+        RETURN_IF_ERROR(now);
         if (root) {
             for (size_t j = 0; j < unknown.size(); ++j) {
                 assign[unknown[j]] = (*now)[j].mode != 0 ? kChanged : kDropped;
@@ -164,15 +156,11 @@ private:
         }
         for (size_t k = 0; k < commit.parents.size(); ++k) {
             auto there = dirs_.dir_id(commit.parents[k], commit.parent_pos[k]);
-            if (!there) {
-                return fail(there.error());
-            }
+            RETURN_IF_ERROR(there);
             bool same_dir = git_oid_equal(&*here, &*there);
             auto before =
                 same_dir ? Result<std::vector<EntryState>>(*now) : dirs_.states(*there, names);
-            if (!before) {
-                return fail(before.error());
-            }
+            RETURN_IF_ERROR(before);
             for (size_t j = 0; j < unknown.size(); ++j) {
                 if (assign[unknown[j]] == kUnknown && (*now)[j] == (*before)[j]) {
                     assign[unknown[j]] = static_cast<int>(k);
@@ -223,13 +211,9 @@ Result<std::map<std::string, ChangesetInfo>> GitRepository::last_changes(
     std::string_view rev, std::string_view dir_path, const std::vector<std::string>& entries,
     size_t max_commits) {
     auto dir = normalize_path(dir_path);
-    if (!dir) {
-        return fail(dir.error());
-    }
+    RETURN_IF_ERROR(dir);
     auto start = resolve_oid(rev);
-    if (!start) {
-        return fail(start.error());
-    }
+    RETURN_IF_ERROR(start);
     std::vector<std::string> names;
     std::unordered_set<std::string> unique;
     for (const auto& name : entries) {
@@ -238,9 +222,7 @@ Result<std::map<std::string, ChangesetInfo>> GitRepository::last_changes(
         }
     }
     LastChangeSearch search(*this, commit_graph(), *dir, std::move(names));
-    if (auto status = search.run(*start, max_commits); !status) {
-        return fail(status.error());
-    }
+    RETURN_IF_ERROR(search.run(*start, max_commits));
     std::vector<std::pair<std::string, git_oid>> found;
     for (size_t i = 0; i < search.size(); ++i) {
         if (search.found(i)) {
@@ -254,9 +236,7 @@ Result<std::map<std::string, ChangesetInfo>> GitRepository::last_changes(
         auto it = infos.find(id);
         if (it == infos.end()) {
             auto info = info_of(commit_id);
-            if (!info) {
-                return fail(info.error());
-            }
+            RETURN_IF_ERROR(info);
             it = infos.emplace(id, std::move(*info)).first;
         }
         out.emplace(name, it->second);

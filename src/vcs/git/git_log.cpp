@@ -17,9 +17,7 @@ Result<std::vector<git_oid>> GitRepository::resolve_all(const std::vector<std::s
     out.reserve(revs.size());
     for (const auto& rev : revs) {
         auto oid = resolve_oid(rev);
-        if (!oid) {
-            return fail(oid.error());
-        }
+        RETURN_IF_ERROR(oid);
         out.push_back(*oid);
     }
     return out;
@@ -42,9 +40,7 @@ Result<std::vector<git_oid>> GitRepository::sort_by_date(const std::vector<git_o
             continue;
         }
         auto commit = lookup_commit(oid);
-        if (!commit) {
-            return fail(commit.error());
-        }
+        RETURN_IF_ERROR(commit);
         dated.emplace_back(git_commit_time(commit->get()), oid);
     }
     std::stable_sort(dated.begin(), dated.end(),
@@ -62,9 +58,7 @@ Result<std::vector<git_oid>> GitRepository::start_commits(const std::vector<std:
         return resolve_all(revs);
     }
     auto index = ref_index();
-    if (!index) {
-        return fail(index.error());
-    }
+    RETURN_IF_ERROR(index);
     std::vector<git_oid> out;
     for (const auto& ref : (*index)->refs) {
         git_oid oid;
@@ -79,13 +73,9 @@ Result<std::vector<git_oid>> GitRepository::start_commits(const std::vector<std:
 // page costs only the commits up to it (any sorting flag would make libgit2 read all history).
 Result<RevwalkHandle> GitRepository::new_walk(const LogQuery& query) {
     auto start = start_commits(query.start);
-    if (!start) {
-        return fail(start.error());
-    }
+    RETURN_IF_ERROR(start);
     auto hide = resolve_all(query.hide);
-    if (!hide) {
-        return fail(hide.error());
-    }
+    RETURN_IF_ERROR(hide);
     git_revwalk* raw = nullptr;
     int rc = git_revwalk_new(&raw, repo_.get());
     if (rc != 0) {
@@ -99,9 +89,7 @@ Result<RevwalkHandle> GitRepository::new_walk(const LogQuery& query) {
     // The unsorted walk merges parents into its queue by date, which only works when the
     // starting points are themselves queued newest first.
     auto sorted = sort_by_date(*start);
-    if (!sorted) {
-        return fail(sorted.error());
-    }
+    RETURN_IF_ERROR(sorted);
     for (const auto& oid : *sorted) {
         if ((rc = git_revwalk_push(walk.get(), &oid)) != 0) {
             return fail(libgit2_error(rc, "cannot walk history"));
@@ -147,9 +135,7 @@ Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string
     for (const auto& [revs, ids] : {std::pair{&query.start, &start}, {&query.hide, &hide}}) {
         for (const auto& rev : *revs) {
             auto id = resolve(rev);
-            if (!id) {
-                return fail(id.error());
-            }
+            RETURN_IF_ERROR(id);
             ids->push_back(std::move(*id));
         }
     }
@@ -161,9 +147,7 @@ Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string
         args.insert(args.begin() + 1, "--max-count=" + std::to_string(query.limit));
     }
     auto proc = Subprocess::start(git_command(git_dir_, std::move(args)));
-    if (!proc) {
-        return fail(proc.error());
-    }
+    RETURN_IF_ERROR(proc);
     std::string line_buf;
     std::optional<Error> error;
     auto exit = proc->communicate(nullptr, [&](std::string_view data) {
@@ -189,9 +173,7 @@ Status GitRepository::walk_path_log_cli(const LogQuery& query, const std::string
         line_buf.erase(0, begin);
         return true;
     });
-    if (!exit) {
-        return fail(exit.error());
-    }
+    RETURN_IF_ERROR(exit);
     if (error) {
         return fail(*error);
     }
@@ -213,22 +195,16 @@ public:
         const CommitGraph* graph = query.hide.empty() ? repo.commit_graph() : nullptr;
         if (!graph) {
             auto walk = repo.new_walk(query);
-            if (!walk) {
-                return fail(walk.error());
-            }
+            RETURN_IF_ERROR(walk);
             out.revwalk_ = std::move(*walk);
             return out;
         }
         out.first_parent_ = query.first_parent;
         out.graph_walk_ = std::make_unique<HistoryWalk>(repo, graph);
         auto starts = repo.start_commits(query.start);
-        if (!starts) {
-            return fail(starts.error());
-        }
+        RETURN_IF_ERROR(starts);
         for (const auto& oid : *starts) {
-            if (auto status = out.graph_walk_->push(oid); !status) {
-                return fail(status.error());
-            }
+            RETURN_IF_ERROR(out.graph_walk_->push(oid));
         }
         return out;
     }
@@ -255,9 +231,7 @@ public:
             commit_.parents.erase(commit_.parents.begin() + 1, commit_.parents.end());
             commit_.parent_pos.erase(commit_.parent_pos.begin() + 1, commit_.parent_pos.end());
         }
-        if (auto status = graph_walk_->push_parents(commit_); !status) {
-            return fail(status.error());
-        }
+        RETURN_IF_ERROR(graph_walk_->push_parents(commit_));
         return true;
     }
 
@@ -272,24 +246,18 @@ private:
 
 Status GitRepository::walk_log(const LogQuery& query, const LogVisitor& visit) {
     auto path = normalize_path(query.path);
-    if (!path) {
-        return fail(path.error());
-    }
+    RETURN_IF_ERROR(path);
     if (!path->empty()) {
         return walk_path_log(query, *path, visit);
     }
     auto walk = LogWalk::open(*this, query);
-    if (!walk) {
-        return fail(walk.error());
-    }
+    RETURN_IF_ERROR(walk);
     return visit_log_page(*this, query, *walk, visit);
 }
 
 Result<uint64_t> GitRepository::count(const LogQuery& query) {
     auto path = normalize_path(query.path);
-    if (!path) {
-        return fail(path.error());
-    }
+    RETURN_IF_ERROR(path);
     if (!path->empty()) {
         uint64_t n = 0;
         LogQuery all = query;
@@ -299,22 +267,16 @@ Result<uint64_t> GitRepository::count(const LogQuery& query) {
             ++n;
             return true;
         });
-        if (!status) {
-            return fail(status.error());
-        }
+        RETURN_IF_ERROR(status);
         return n;
     }
     auto walk = LogWalk::open(*this, query);
-    if (!walk) {
-        return fail(walk.error());
-    }
+    RETURN_IF_ERROR(walk);
     git_oid oid;
     uint64_t n = 0;
     while (true) {
         auto more = walk->next(oid);
-        if (!more) {
-            return fail(more.error());
-        }
+        RETURN_IF_ERROR(more);
         if (!*more) {
             return n;
         }
@@ -340,97 +302,102 @@ void newest_first(std::vector<ChangesetInfo>& list) {
     });
 }
 
-}  // namespace
+// The commits of a children walk, one at a time: each is read and kept when it is a child of
+// `parent`; after max_walk commits the scan says stop (a null handle) and marks the answer
+// incomplete.
+class ChildScan {
+public:
+    ChildScan(GitRepository& repo, const git_oid& parent, size_t max_walk, Children& out)
+        : repo_(repo), parent_(parent), max_walk_(max_walk), out_(out) {}
 
-Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) {
-    auto parent = resolve_oid(rev);
-    if (!parent) {
-        return fail(parent.error());
-    }
-    Children out;
-    // One more commit of a walk: read, and kept when a child; null once max_walk is reached.
-    size_t walked = 0;
-    auto step = [&](const git_oid& oid) -> Result<CommitHandle> {
-        if (++walked > max_walk) {
-            out.complete = false;
+    Result<CommitHandle> step(const git_oid& oid) {
+        if (++walked_ > max_walk_) {
+            out_.complete = false;
             return CommitHandle();
         }
-        auto commit = lookup_commit(oid);
-        if (commit && has_parent(commit->get(), *parent)) {
-            out.changesets.push_back(info_of(commit->get()));
+        auto commit = repo_.lookup_commit(oid);
+        if (commit && has_parent(commit->get(), parent_)) {
+            out_.changesets.push_back(repo_.info_of(commit->get()));
         }
         return commit;
+    }
+
+private:
+    GitRepository& repo_;
+    const git_oid& parent_;
+    size_t max_walk_;
+    size_t walked_ = 0;
+    Children& out_;
+};
+
+// Walks from every branch and tag down to where the commit-graph begins (the commits newer than
+// the graph go through `scan`); `seeds` gets the graph positions where the refs enter it.
+Status walk_refs_into_graph(GitRepository& repo, const CommitGraph& graph, ChildScan& scan,
+                            std::vector<uint32_t>& seeds) {
+    auto starts = repo.start_commits({});
+    RETURN_IF_ERROR(starts);
+    std::vector<git_oid> stack;
+    std::unordered_set<git_oid, OidHash, OidEq> seen;
+    auto enter = [&](const git_oid& oid) {
+        const uint32_t at = graph.find(raw_of(oid));
+        if (at == CommitGraph::kNone) {
+            stack.push_back(oid);
+        } else {
+            seeds.push_back(at);
+        }
     };
-    const CommitGraph* graph = commit_graph();
-    const uint32_t pos = graph ? graph->find(raw_of(*parent)) : CommitGraph::kNone;
-    if (pos != CommitGraph::kNone) {
-        // Walk from every branch and tag down to where the graph begins (commits newer than the
-        // graph), then take the graph's children index: only those still reachable from the
-        // refs (older graph layers keep commits a forced push or a deleted branch left behind).
-        auto starts = start_commits({});
-        if (!starts) {
-            return fail(starts.error());
-        }
-        std::vector<uint32_t> seeds;  // where the refs enter the graph
-        std::vector<git_oid> stack;
-        std::unordered_set<git_oid, OidHash, OidEq> seen;
-        auto enter = [&](const git_oid& oid) {
-            const uint32_t at = graph->find(raw_of(oid));
-            if (at == CommitGraph::kNone) {
-                stack.push_back(oid);
-            } else {
-                seeds.push_back(at);
-            }
-        };
-        for (const auto& oid : *starts) {
-            enter(oid);
-        }
-        while (!stack.empty()) {
-            const git_oid oid = stack.back();
-            stack.pop_back();
-            if (!seen.insert(oid).second) {
-                continue;
-            }
-            auto commit = step(oid);
-            if (!commit) {
-                return fail(commit.error());
-            }
-            if (!*commit) {
-                break;
-            }
-            const unsigned n = git_commit_parentcount(commit->get());
-            for (unsigned i = 0; i < n; ++i) {
-                enter(*git_commit_parent_id(commit->get(), i));
-            }
-        }
-        const std::span<const uint32_t> candidates = graph->children(pos);
-        const std::vector<bool> live = graph->reachable(seeds, candidates);
-        for (size_t i = 0; i < candidates.size(); ++i) {
-            if (!live[i] && out.complete) {
-                continue;
-            }
-            auto info = info_of(oid_of(graph->oid(candidates[i])));
-            if (info) {  // a pruned commit still named by an old graph layer is no child
-                out.changesets.push_back(std::move(*info));
-            }
-        }
-        newest_first(out.changesets);
-        return out;
+    for (const auto& oid : *starts) {
+        enter(oid);
     }
-    // No graph: walk everything reachable from the refs but not from rev.
+    while (!stack.empty()) {
+        const git_oid oid = stack.back();
+        stack.pop_back();
+        if (!seen.insert(oid).second) {
+            continue;
+        }
+        auto commit = scan.step(oid);
+        RETURN_IF_ERROR(commit);
+        if (!*commit) {
+            break;
+        }
+        const unsigned n = git_commit_parentcount(commit->get());
+        for (unsigned i = 0; i < n; ++i) {
+            enter(*git_commit_parent_id(commit->get(), i));
+        }
+    }
+    return ok();
+}
+
+// Adds the graph's children of the commit at `pos`: only those still reachable from the refs
+// (older graph layers keep commits a forced push or a deleted branch left behind), or all of
+// them when the walk of the refs was cut short.
+void add_graph_children(GitRepository& repo, const CommitGraph& graph, uint32_t pos,
+                        const std::vector<uint32_t>& seeds, Children& out) {
+    const std::span<const uint32_t> candidates = graph.children(pos);
+    const std::vector<bool> live = graph.reachable(seeds, candidates);
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        if (!live[i] && out.complete) {
+            continue;
+        }
+        auto info = repo.info_of(oid_of(graph.oid(candidates[i])));
+        if (info) {  // a pruned commit still named by an old graph layer is no child
+            out.changesets.push_back(std::move(*info));
+        }
+    }
+}
+
+// Without a commit-graph: walks everything reachable from the refs but not from `parent`.
+Status walk_above(GitRepository& repo, const git_oid& parent, ChildScan& scan,
+                  const Children& out) {
     LogQuery query;
-    query.hide.push_back(oid_hex(*parent));
-    auto walk = new_walk(query);
-    if (!walk) {
-        return fail(walk.error());
-    }
+    query.hide.push_back(oid_hex(parent));
+    auto walk = repo.new_walk(query);
+    RETURN_IF_ERROR(walk);
     git_oid oid;
     int rc;
     while ((rc = git_revwalk_next(&oid, walk->get())) == 0) {
-        auto commit = step(oid);
-        if (!commit) {
-            return fail(commit.error());
-        }
+        auto commit = scan.step(oid);
+        RETURN_IF_ERROR(commit);
         if (!*commit) {
             break;
         }
@@ -438,19 +405,34 @@ Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) 
     if (out.complete && rc != GIT_ITEROVER) {
         return fail(libgit2_error(rc, "cannot walk history"));
     }
+    return ok();
+}
+
+}  // namespace
+
+Result<Children> GitRepository::children(std::string_view rev, size_t max_walk) {
+    auto parent = resolve_oid(rev);
+    RETURN_IF_ERROR(parent);
+    Children out;
+    ChildScan scan(*this, *parent, max_walk, out);
+    const CommitGraph* graph = commit_graph();
+    const uint32_t pos = graph ? graph->find(raw_of(*parent)) : CommitGraph::kNone;
+    if (pos != CommitGraph::kNone) {
+        std::vector<uint32_t> seeds;
+        RETURN_IF_ERROR(walk_refs_into_graph(*this, *graph, scan, seeds));
+        add_graph_children(*this, *graph, pos, seeds, out);
+    } else {
+        RETURN_IF_ERROR(walk_above(*this, *parent, scan, out));
+    }
     newest_first(out.changesets);
     return out;
 }
 
 Result<std::string> GitRepository::common_ancestor(std::string_view a, std::string_view b) {
     auto one = resolve_oid(a);
-    if (!one) {
-        return fail(one.error());
-    }
+    RETURN_IF_ERROR(one);
     auto two = resolve_oid(b);
-    if (!two) {
-        return fail(two.error());
-    }
+    RETURN_IF_ERROR(two);
     git_oid base;
     int rc = git_merge_base(&base, repo_.get(), &*one, &*two);
     if (rc == GIT_ENOTFOUND) {
@@ -464,13 +446,9 @@ Result<std::string> GitRepository::common_ancestor(std::string_view a, std::stri
 
 Result<bool> GitRepository::is_ancestor(std::string_view ancestor, std::string_view descendant) {
     auto one = resolve_oid(ancestor);
-    if (!one) {
-        return fail(one.error());
-    }
+    RETURN_IF_ERROR(one);
     auto two = resolve_oid(descendant);
-    if (!two) {
-        return fail(two.error());
-    }
+    RETURN_IF_ERROR(two);
     if (git_oid_equal(&*one, &*two)) {
         return true;
     }

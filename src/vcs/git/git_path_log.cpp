@@ -56,17 +56,13 @@ public:
                 continue;  // reachable only through parents the simplification dropped
             }
             auto same = same_parent(commit);
-            if (!same) {
-                return fail(same.error());
-            }
+            RETURN_IF_ERROR(same);
             size_t follow_from = *same >= 0 ? static_cast<size_t>(*same) : 0;
             size_t follow_to =
                 *same >= 0 || first_parent_ ? follow_from + 1 : commit.parents.size();
             for (size_t k = follow_from; k < std::min(follow_to, commit.parents.size()); ++k) {
                 live_.insert(commit.parents[k]);
-                if (auto status = walk_.push(commit.parents[k], commit.parent_pos[k]); !status) {
-                    return fail(status.error());
-                }
+                RETURN_IF_ERROR(walk_.push(commit.parents[k], commit.parent_pos[k]));
             }
             if (*same == kChanged) {
                 out = commit.id;
@@ -87,26 +83,18 @@ private:
             return 0;
         }
         auto here = dirs_.dir_id(commit.id, commit.graph_pos);
-        if (!here) {
-            return fail(here.error());
-        }
+        RETURN_IF_ERROR(here);
         auto now = state(*here);
-        if (!now) {
-            return fail(now.error());
-        }
+        RETURN_IF_ERROR(now);
         if (commit.parents.empty()) {
             return now->mode != 0 ? kChanged : kAbsent;
         }
         size_t parents = first_parent_ ? 1 : commit.parents.size();
         for (size_t k = 0; k < parents; ++k) {
             auto there = dirs_.dir_id(commit.parents[k], commit.parent_pos[k]);
-            if (!there) {
-                return fail(there.error());
-            }
+            RETURN_IF_ERROR(there);
             auto before = state(*there);
-            if (!before) {
-                return fail(before.error());
-            }
+            RETURN_IF_ERROR(before);
             if (*before == *now) {
                 return static_cast<int>(k);
             }
@@ -121,9 +109,7 @@ private:
             return it->second;
         }
         auto states = dirs_.states(dir_tree, {&name_});
-        if (!states) {
-            return fail(states.error());
-        }
+        RETURN_IF_ERROR(states);
         states_.emplace(dir_tree, (*states)[0]);
         return (*states)[0];
     }
@@ -147,9 +133,7 @@ Status GitRepository::walk_path_log(const LogQuery& query, const std::string& pa
         return walk_path_log_cli(query, path, visit);
     }
     auto starts = start_commits(query.start);
-    if (!starts) {
-        return fail(starts.error());
-    }
+    RETURN_IF_ERROR(starts);
     PathHistory history(*this, commit_graph(), path, query.first_parent);
     if (auto status = history.start(*starts); !status) {
         return status;

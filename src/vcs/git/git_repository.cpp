@@ -286,17 +286,13 @@ Result<const RefIndex*> GitRepository::ref_index() {
 
 Result<std::vector<Ref>> GitRepository::refs() {
     auto index = ref_index();
-    if (!index) {
-        return fail(index.error());
-    }
+    RETURN_IF_ERROR(index);
     return (*index)->refs;
 }
 
 Result<bool> GitRepository::is_empty() {
     auto index = ref_index();
-    if (!index) {
-        return fail(index.error());
-    }
+    RETURN_IF_ERROR(index);
     return (*index)->refs.empty();
 }
 
@@ -358,9 +354,7 @@ Result<git_oid> GitRepository::resolve_oid(std::string_view rev) {
         }
         // HEAD names a branch that does not exist: use the newest branch head instead.
         auto index = ref_index();
-        if (!index) {
-            return fail(index.error());
-        }
+        RETURN_IF_ERROR(index);
         std::optional<git_oid> best;
         int64_t best_time = 0;
         for (const auto& ref : (*index)->refs) {
@@ -411,9 +405,7 @@ Result<git_oid> GitRepository::resolve_oid(std::string_view rev) {
 
 Result<std::string> GitRepository::resolve(std::string_view rev) {
     auto oid = resolve_oid(rev);
-    if (!oid) {
-        return fail(oid.error());
-    }
+    RETURN_IF_ERROR(oid);
     return oid_hex(*oid);
 }
 
@@ -428,9 +420,7 @@ Result<CommitHandle> GitRepository::lookup_commit(const git_oid& oid) {
 
 Result<CommitHandle> GitRepository::lookup_commit(std::string_view rev) {
     auto oid = resolve_oid(rev);
-    if (!oid) {
-        return fail(oid.error());
-    }
+    RETURN_IF_ERROR(oid);
     return lookup_commit(*oid);
 }
 
@@ -489,17 +479,13 @@ ChangesetInfo GitRepository::info_of(const git_commit* commit) {
 
 Result<ChangesetInfo> GitRepository::info_of(const git_oid& oid) {
     auto commit = lookup_commit(oid);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     return info_of(commit->get());
 }
 
 Result<ChangesetInfo> GitRepository::changeset(std::string_view rev) {
     auto commit = lookup_commit(rev);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     return info_of(commit->get());
 }
 

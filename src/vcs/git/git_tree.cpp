@@ -128,21 +128,15 @@ namespace {
 
 Result<TreeAt> tree_at(GitRepository& repo, std::string_view rev, const std::string& path) {
     auto commit = repo.lookup_commit(rev);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     auto root = repo.commit_tree(commit->get());
-    if (!root) {
-        return fail(root.error());
-    }
+    RETURN_IF_ERROR(root);
     TreeAt out{std::move(*root), nullptr};
     if (path.empty()) {
         return out;
     }
     auto entry = entry_by_path(out.root.get(), path);
-    if (!entry) {
-        return fail(entry.error());
-    }
+    RETURN_IF_ERROR(entry);
     if (git_tree_entry_type(entry->get()) != GIT_OBJECT_TREE) {
         return fail(Errc::invalid_argument, "not a directory", path);
     }
@@ -206,26 +200,18 @@ size_t listing_bytes(const Listing& listing) {
 Result<std::vector<NodeEntry>> GitRepository::list_dir(std::string_view rev,
                                                        std::string_view path) {
     auto dir_path = normalize_path(path);
-    if (!dir_path) {
-        return fail(dir_path.error());
-    }
+    RETURN_IF_ERROR(dir_path);
     auto tree = tree_at(*this, rev, *dir_path);
-    if (!tree) {
-        return fail(tree.error());
-    }
+    RETURN_IF_ERROR(tree);
     using Made = std::pair<std::shared_ptr<const Listing>, size_t>;
     auto listing = listing_cache().find_or_make(
         listing_key(git_dir_, tree->root.get(), *dir_path), [&]() -> Result<Made> {
             auto made = read_listing(tree->root.get(), tree->get(), *dir_path);
-            if (!made) {
-                return fail(made.error());
-            }
+            RETURN_IF_ERROR(made);
             const size_t bytes = listing_bytes(*made);
             return Made(std::make_shared<const Listing>(std::move(*made)), bytes);
         });
-    if (!listing) {
-        return fail(listing.error());
-    }
+    RETURN_IF_ERROR(listing);
     return **listing;
 }
 
@@ -295,13 +281,9 @@ int collect_file(const char* root, const git_tree_entry* entry, void* payload) {
 Result<std::vector<std::string>> GitRepository::list_files(std::string_view rev,
                                                            std::string_view path) {
     auto dir_path = normalize_path(path);
-    if (!dir_path) {
-        return fail(dir_path.error());
-    }
+    RETURN_IF_ERROR(dir_path);
     auto tree = tree_at(*this, rev, *dir_path);
-    if (!tree) {
-        return fail(tree.error());
-    }
+    RETURN_IF_ERROR(tree);
     std::vector<std::string> out;
     FileCollector collector{dir_path->empty() ? std::string() : *dir_path + "/", &out};
     int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_file, &collector);
@@ -314,24 +296,16 @@ Result<std::vector<std::string>> GitRepository::list_files(std::string_view rev,
 
 Result<NodeKind> GitRepository::node_kind(std::string_view rev, std::string_view path) {
     auto file_path = normalize_path(path);
-    if (!file_path) {
-        return fail(file_path.error());
-    }
+    RETURN_IF_ERROR(file_path);
     auto commit = lookup_commit(rev);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     if (file_path->empty()) {
         return NodeKind::dir;
     }
     auto root = commit_tree(commit->get());
-    if (!root) {
-        return fail(root.error());
-    }
+    RETURN_IF_ERROR(root);
     auto entry = entry_by_path(root->get(), *file_path);
-    if (!entry) {
-        return fail(entry.error());
-    }
+    RETURN_IF_ERROR(entry);
     return kind_of(git_tree_entry_filemode(entry->get()));
 }
 
@@ -346,24 +320,16 @@ struct BlobRef {
 
 Result<BlobRef> find_blob(GitRepository& repo, std::string_view rev, std::string_view path) {
     auto file_path = normalize_path(path);
-    if (!file_path) {
-        return fail(file_path.error());
-    }
+    RETURN_IF_ERROR(file_path);
     auto commit = repo.lookup_commit(rev);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     if (file_path->empty()) {
         return fail(Errc::invalid_argument, "not a file", "/");
     }
     auto root = repo.commit_tree(commit->get());
-    if (!root) {
-        return fail(root.error());
-    }
+    RETURN_IF_ERROR(root);
     auto entry = entry_by_path(root->get(), *file_path);
-    if (!entry) {
-        return fail(entry.error());
-    }
+    RETURN_IF_ERROR(entry);
     if (git_tree_entry_type(entry->get()) != GIT_OBJECT_BLOB) {
         return fail(Errc::invalid_argument, "not a file", *file_path);
     }
@@ -405,18 +371,14 @@ Status send_blob(GitRepository& repo, const BlobRef& blob, uint64_t max_bytes,
     }
     auto proc =
         Subprocess::start(git_command(repo.git_dir(), {"cat-file", "blob", oid_hex(blob.oid)}));
-    if (!proc) {
-        return fail(proc.error());
-    }
+    RETURN_IF_ERROR(proc);
     uint64_t sent = 0;
     auto exit = proc->communicate(nullptr, [&](std::string_view data) {
         size_t n = static_cast<size_t>(std::min<uint64_t>(data.size(), want - sent));
         sent += n;
         return sink(data.substr(0, n)) && sent < want;
     });
-    if (!exit) {
-        return fail(exit.error());
-    }
+    RETURN_IF_ERROR(exit);
     if (!exit->stopped && !exit->success()) {
         return fail(Errc::io, "cannot read the file", exit->stderr_text);
     }
@@ -428,9 +390,7 @@ Status send_blob(GitRepository& repo, const BlobRef& blob, uint64_t max_bytes,
 Result<FileContent> GitRepository::read_file(std::string_view rev, std::string_view path,
                                              uint64_t max_bytes) {
     auto blob = find_blob(*this, rev, path);
-    if (!blob) {
-        return fail(blob.error());
-    }
+    RETURN_IF_ERROR(blob);
     FileContent out;
     out.size = blob->size;
     out.blob_id = oid_hex(blob->oid);
@@ -442,9 +402,7 @@ Result<FileContent> GitRepository::read_file(std::string_view rev, std::string_v
         out.data.append(data);
         return true;
     });
-    if (!status) {
-        return fail(status.error());
-    }
+    RETURN_IF_ERROR(status);
     out.truncated = out.data.size() < out.size;
     out.binary = looks_binary(out.data);
     return out;
@@ -453,9 +411,7 @@ Result<FileContent> GitRepository::read_file(std::string_view rev, std::string_v
 Status GitRepository::stream_file(std::string_view rev, std::string_view path,
                                   const ByteSink& sink) {
     auto blob = find_blob(*this, rev, path);
-    if (!blob) {
-        return fail(blob.error());
-    }
+    RETURN_IF_ERROR(blob);
     return send_blob(*this, *blob, 0, sink);
 }
 

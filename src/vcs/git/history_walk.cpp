@@ -21,9 +21,7 @@ Result<WalkCommit> HistoryWalk::load(const git_oid& id, uint32_t pos) const {
         return out;
     }
     auto commit = repo_.lookup_commit(id);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     out.tree = *git_commit_tree_id(commit->get());
     out.time = git_commit_time(commit->get());
     unsigned n = git_commit_parentcount(commit->get());
@@ -39,9 +37,7 @@ Status HistoryWalk::push(const git_oid& id, uint32_t pos) {
         return ok();
     }
     auto commit = load(id, pos);
-    if (!commit) {
-        return fail(commit.error());
-    }
+    RETURN_IF_ERROR(commit);
     int64_t time = commit->time;
     queue_.push(Queued{time, seq_++, std::move(*commit)});
     return ok();

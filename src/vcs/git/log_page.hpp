@@ -17,9 +17,7 @@ Status visit_log_page(GitRepository& repo, const LogQuery& query, Walk& walk,
     size_t seen = 0, emitted = 0;
     while (true) {
         auto more = walk.next(oid);
-        if (!more) {
-            return fail(more.error());
-        }
+        RETURN_IF_ERROR(more);
         if (!*more) {
             return ok();
         }
@@ -27,9 +25,7 @@ Status visit_log_page(GitRepository& repo, const LogQuery& query, Walk& walk,
             continue;
         }
         auto info = repo.info_of(oid);
-        if (!info) {
-            return fail(info.error());
-        }
+        RETURN_IF_ERROR(info);
         if (!visit(std::move(*info)) || (query.limit > 0 && ++emitted >= query.limit)) {
             return ok();
         }

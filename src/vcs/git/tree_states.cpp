@@ -15,15 +15,11 @@ Result<git_oid> DirTrees::dir_id(const git_oid& commit_id, uint32_t graph_pos) {
         root = oid_of(graph_->tree(graph_pos));
     } else {
         auto commit = repo_.lookup_commit(commit_id);
-        if (!commit) {
-            return fail(commit.error());
-        }
+        RETURN_IF_ERROR(commit);
         root = *git_commit_tree_id(commit->get());
     }
     auto id = subtree_id(root);
-    if (!id) {
-        return fail(id.error());
-    }
+    RETURN_IF_ERROR(id);
     cache_.emplace(commit_id, *id);
     return *id;
 }
