@@ -30,10 +30,11 @@ inline std::string ascii_lower(std::string_view s) {
     return out;
 }
 
-// ASCII white space: C's isspace() in the "C" locale, Python's str.strip() on ASCII text.
+// ASCII white space: C's isspace() in the "C" locale (Python's str.strip() also drops the
+// separators \x1c-\x1f, which no form or setting carries).
 inline constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
 
-// `s` without leading and trailing bytes from `chars` (by default all ASCII white space, as
+// `s` without leading and trailing bytes from `chars` (by default all ASCII white space, close to
 // Python's strip(); a caller with a narrower rule passes its own set).
 inline std::string_view trim(std::string_view s, std::string_view chars = kAsciiSpace) {
     const size_t begin = s.find_first_not_of(chars);

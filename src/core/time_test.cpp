@@ -84,9 +84,15 @@ TEST(CivilTime, DoesNotDependOnTheServerTimeZone) {
     const CivilTime before = CivilTime::from_unix(kSample);
     const std::string forms = before.display() + before.rfc2822() + before.rfc3339() +
                               before.iso8601() + http_date(Clock::time_point(seconds(kSample)));
-    for (const char* zone : {"America/New_York", "Asia/Kolkata", "EST5EDT", "UTC-14"}) {
+    for (const char* zone :
+         {"EST5EDT,M3.2.0,M11.1.0", "IST-5:30", "NZST-12NZDT,M9.5.0,M4.1.0/3", "UTC-14"}) {
         ::setenv("TZ", zone, 1);
         ::tzset();
+        // The zone took effect (a name without tzdata would silently be UTC).
+        const time_t sample = kSample;
+        std::tm local{};
+        ASSERT_NE(::localtime_r(&sample, &local), nullptr);
+        ASSERT_NE(local.tm_hour, 7) << zone;
         const CivilTime t = CivilTime::from_unix(kSample);
         EXPECT_EQ(t.display() + t.rfc2822() + t.rfc3339() + t.iso8601() +
                       http_date(Clock::time_point(seconds(kSample))),

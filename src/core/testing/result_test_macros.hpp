@@ -13,7 +13,8 @@
 // ASSERT_OK_AND_ASSIGN(lhs, expr): evaluates expr (a Result<T>) once; when it holds an error,
 // fails the test there (as ASSERT_TRUE does: the enclosing function returns void) printing the
 // error's message and detail; otherwise moves the value into lhs, which may declare a variable
-// (`auto x`, `const std::string s`) or name an existing one.
+// (`auto x`, `const std::string s`) or name an existing one. It expands to several statements:
+// use it only as a whole statement of a braced block (never as the body of an unbraced if).
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
     ASSERT_OK_AND_ASSIGN_IMPL_(KALLITHEA_TEST_CONCAT_(assert_ok_result_, __LINE__), lhs, expr)
 

@@ -51,8 +51,12 @@ Result<Session> anonymous_session(App& app) {
 
 }  // namespace
 
+bool account_usable(const store::UserRow* user) {
+    return user && user->active && user->username != "default";
+}
+
 bool login_eligible(const store::UserRow* user, std::string_view plugin) {
-    return user && user->active && user->username != "default" &&
+    return account_usable(user) &&
            user->extern_type.value_or(std::string(kInternalPlugin)) == plugin;
 }
 

@@ -24,6 +24,10 @@ inline constexpr std::string_view kInternalPlugin = "internal";
 // (its extern_type; an account without one belongs to "internal"). A plugin that refuses a
 // user must answer exactly as for a wrong password.
 bool login_eligible(const store::UserRow* user, std::string_view plugin);
+// The part of that rule that holds for every way of acting as an account, whichever plugin it
+// belongs to (API keys, password-reset links, being made an owner): `user` exists, is active
+// and is not `default`.
+bool account_usable(const store::UserRow* user);
 
 struct Session {
     std::string id;          // empty: no server-side session (anonymous visitor)

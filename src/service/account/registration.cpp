@@ -12,6 +12,7 @@
 #include "core/time.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
+#include "service/account/accounts.hpp"
 #include "service/mail/mail.hpp"
 #include "store/account/sessions.hpp"
 #include "store/permissions/grants.hpp"
@@ -65,8 +66,7 @@ Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_
         return fail(invalid_link_error());
     auto user = store::Users(conn).by_email(email);
     RETURN_IF_ERROR(user);
-    if (!*user || !(*user)->active || (*user)->username == "default" ||
-        (*user)->extern_type.value_or("internal") != "internal")
+    if (!login_eligible(user->has_value() ? &**user : nullptr, kInternalPlugin))
         return fail(invalid_link_error());
     const std::string expected =
         password_reset_token(app, (*user)->user_id, (*user)->password, email, when);
@@ -180,7 +180,7 @@ Result<std::optional<Mail>> compose_password_reset(App& app, std::string_view em
     RETURN_IF_ERROR(conn);
     auto user = store::Users(*conn).by_email(email);
     RETURN_IF_ERROR(user);
-    if (!*user || !(*user)->active || (*user)->username == "default") {
+    if (!account_usable(user->has_value() ? &**user : nullptr)) {
         log::info("password reset requested for unknown or inactive address {}", email);
         return std::optional<Mail>();
     }

@@ -37,7 +37,7 @@ Result<std::optional<AuthUser>> user_by_api_key(App& app, std::string_view key) 
     RETURN_IF_ERROR(conn);
     auto row = store::Users(*conn).by_api_key(key);
     RETURN_IF_ERROR(row);
-    if (!*row || !(*row)->active || (*row)->username == "default")
+    if (!account_usable(row->has_value() ? &**row : nullptr))
         return std::optional<AuthUser>();
     return std::optional<AuthUser>(auth_user_from_row(**row));
 }

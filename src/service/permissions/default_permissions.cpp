@@ -194,6 +194,8 @@ Status add_global_ip(App& app, std::string_view network, int64_t actor_id,
                                     "whitelist. Add a network containing it first.",
                                     network, client_ip));
         auto id = ips.add(default_id, network);
+        if (!id && id.error().code == Errc::conflict)  // the global list's own wording
+            return fail(Errc::conflict, fmt::format("{} is already in the list", network));
         RETURN_IF_ERROR(id);
         return ok();
     });

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -111,17 +112,22 @@ Result<std::vector<std::string>> fork_choices(App& app, const AuthUser& actor,
         RETURN_IF_ERROR(listed);
         grants = detail::fold_grants(*listed, perm::Kind::repository);
     }
-    std::vector<std::string> out;
+    std::unordered_set<std::string> readable;
     for (auto& row : *rows) {
         if (row.repo_id == repo.repo_id || row.repo_type != repo.type)
             continue;
         const perm::Level level = detail::repository_level(actor, row.owner_id, row.is_private,
                                                            detail::grants_of(grants, row.repo_id));
         if (perm::at_least(level, perm::Level::read))
-            out.push_back(std::move(row.repo_name));
+            readable.insert(std::move(row.repo_name));
     }
-    // In name order (the listing is case-insensitive).
-    std::sort(out.begin(), out.end());
+    // In the database's name order (its collation), as the list always was.
+    auto names = store::Repositories(*conn).all_names();
+    RETURN_IF_ERROR(names);
+    std::vector<std::string> out;
+    for (auto& name : *names)
+        if (readable.count(name))
+            out.push_back(std::move(name));
     return out;
 }
 

@@ -40,7 +40,7 @@ public:
     }
 
     Result<std::vector<std::string>> adopt(const std::string& path) const override {
-        return retire_kallithea_hooks(path);
+        return retire_kallithea_hooks(git_dir_of(path));  // .git/hooks of a non-bare one
     }
 
     Status advertise(const TransportRequest& request, const ProcessOutput& out) const override {
