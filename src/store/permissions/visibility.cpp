@@ -70,7 +70,10 @@ void start_grants_query(std::string& sql, const ObjectTables& t, const Listed& l
 Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const ObjectTables& t,
                                                  const Listed& listed, int64_t default_user_id,
                                                  std::optional<int64_t> user_id) {
-    const std::optional<int64_t> parent_id = listed.all ? std::nullopt : listed.parent_id;
+    // A plain id and flag, not an optional: GCC 12 at -O2 warns (falsely) that the optional's
+    // value may be used uninitialized once it is copied into the variant of db::Param.
+    const bool by_parent = !listed.all && listed.parent_id.has_value();
+    const int64_t parent_id = by_parent ? *listed.parent_id : 0;
     std::vector<ListingGrant> out;
     // The `default` user's rows and the user's own.
     // CROSS JOIN keeps SQLite's planner on this order (the listing first); it would rather
@@ -79,8 +82,8 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
     start_grants_query(sql, t, listed, ", g.user_id, p.permission_name", t.user_table);
     sql.append(" AND g.user_id IN (?, ?)");
     std::vector<db::Param> params;
-    if (parent_id)
-        params.emplace_back(*parent_id);
+    if (by_parent)
+        params.emplace_back(parent_id);
     params.emplace_back(default_user_id);
     params.emplace_back(user_id.value_or(default_user_id));
     auto rows = conn.query_params(sql, params);
@@ -99,8 +102,8 @@ Result<std::vector<ListingGrant>> listing_grants(db::Connection& conn, const Obj
     start_grants_query(sql, t, listed, ", p.permission_name", t.group_table);
     sql.append(" AND g.users_group_id IN (").append(kActiveGroupsOfUser).append(")");
     params.clear();
-    if (parent_id)
-        params.emplace_back(*parent_id);
+    if (by_parent)
+        params.emplace_back(parent_id);
     params.emplace_back(*user_id);
     params.emplace_back(true);
     rows = conn.query_params(sql, params);
