@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
-
-#include <fmt/format.h>
+#include <string_view>
 
 namespace kallithea::timefmt {
 namespace {
@@ -32,15 +31,64 @@ CivilTime civil(std::chrono::sys_time<std::chrono::microseconds> wall, int offse
     return t;
 }
 
-int year4(const CivilTime& t) {
-    return std::clamp(t.year, 0, 9999);
+// The text forms are written digit by digit into a small buffer: they are on hot paths (every
+// changeset row of a changelog page, the Date header of every response), where fmt::format's
+// parsing costs several times as much.
+
+// n (0 <= n < 10^width) as exactly `width` digits at p; returns the end.
+char* put_digits(char* p, int n, int width) {
+    for (int i = width - 1; i >= 0; --i, n /= 10)
+        p[i] = static_cast<char>('0' + n % 10);
+    return p + width;
+}
+
+char* put_text(char* p, std::string_view s) {
+    return std::copy(s.begin(), s.end(), p);
+}
+
+// "YYYY-MM-DD<sep>hh:mm" and, with seconds, ":ss" (years clamped to 0000..9999).
+char* put_date_time(char* p, const CivilTime& t, char separator, bool seconds) {
+    p = put_digits(p, std::clamp(t.year, 0, 9999), 4);
+    *p++ = '-';
+    p = put_digits(p, t.month, 2);
+    *p++ = '-';
+    p = put_digits(p, t.day, 2);
+    *p++ = separator;
+    p = put_digits(p, t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, t.minute, 2);
+    if (seconds) {
+        *p++ = ':';
+        p = put_digits(p, t.second, 2);
+    }
+    return p;
 }
 
 // "+hhmm" or, with a colon, "+hh:mm".
-std::string offset_text(int minutes, bool colon) {
+char* put_offset(char* p, int minutes, bool colon) {
     const int abs_minutes = std::abs(minutes);
-    return fmt::format("{}{:02}{}{:02}", minutes < 0 ? '-' : '+', abs_minutes / 60 % 100,
-                       colon ? ":" : "", abs_minutes % 60);
+    *p++ = minutes < 0 ? '-' : '+';
+    p = put_digits(p, abs_minutes / 60 % 100, 2);
+    if (colon)
+        *p++ = ':';
+    return put_digits(p, abs_minutes % 60, 2);
+}
+
+// "Tue, 05 Mar 2024 07:08:09" (RFC 2822 and HTTP dates without their zone).
+char* put_mail_date(char* p, const CivilTime& t) {
+    p = put_text(p, kDays[t.weekday]);
+    p = put_text(p, ", ");
+    p = put_digits(p, t.day, 2);
+    *p++ = ' ';
+    p = put_text(p, kMonths[t.month - 1]);
+    *p++ = ' ';
+    p = put_digits(p, std::clamp(t.year, 0, 9999), 4);
+    *p++ = ' ';
+    p = put_digits(p, t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, t.minute, 2);
+    *p++ = ':';
+    return put_digits(p, t.second, 2);
 }
 
 }  // namespace
@@ -56,36 +104,43 @@ CivilTime CivilTime::from(Clock::time_point t) {
 }
 
 std::string CivilTime::display() const {
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", year4(*this), month, day, hour,
-                       minute, second);
+    char buf[32];
+    return std::string(buf, put_date_time(buf, *this, ' ', true));
 }
 
 std::string CivilTime::display_minutes() const {
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", year4(*this), month, day, hour, minute);
+    char buf[32];
+    return std::string(buf, put_date_time(buf, *this, ' ', false));
 }
 
 std::string CivilTime::iso8601() const {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year4(*this), month, day, hour,
-                       minute, second);
+    char buf[32];
+    return std::string(buf, put_date_time(buf, *this, 'T', true));
 }
 
 std::string CivilTime::rfc2822() const {
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} {}", kDays[weekday], day,
-                       kMonths[month - 1], year4(*this), hour, minute, second,
-                       offset_text(offset_minutes, false));
+    char buf[40];
+    char* p = put_mail_date(buf, *this);
+    *p++ = ' ';
+    return std::string(buf, put_offset(p, offset_minutes, false));
 }
 
 std::string CivilTime::rfc3339() const {
-    return iso8601() + offset_text(offset_minutes, true);
+    char buf[40];
+    char* p = put_date_time(buf, *this, 'T', true);
+    return std::string(buf, put_offset(p, offset_minutes, true));
 }
 
 std::string CivilTime::db_datetime() const {
-    return fmt::format("{}.{:06}", display(), microsecond);
+    char buf[40];
+    char* p = put_date_time(buf, *this, ' ', true);
+    *p++ = '.';
+    return std::string(buf, put_digits(p, microsecond, 6));
 }
 
 std::string CivilTime::http_date() const {
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[weekday], day,
-                       kMonths[month - 1], year4(*this), hour, minute, second);
+    char buf[40];
+    return std::string(buf, put_text(put_mail_date(buf, *this), " GMT"));
 }
 
 std::string db_datetime(Clock::time_point t) {
