@@ -36,7 +36,8 @@ struct Error {
 };
 
 // A value or the Error that prevented it. [[nodiscard]] (which tl::expected 1.0 lacks): dropping
-// a returned Result or Status is a compile error (cmake/nodiscard_check.cmake proves it).
+// a returned Result or Status is a compile error (cmake/nodiscard_check.cmake proves it); so is
+// a fail(...) or ok() whose value goes nowhere.
 template <class T>
 class [[nodiscard]] Result : public tl::expected<T, Error> {
     using Base = tl::expected<T, Error>;
@@ -50,26 +51,28 @@ public:
 
 using Status = Result<void>;
 
-inline tl::unexpected<Error> fail(Errc code, std::string message, std::string detail = {}) {
+[[nodiscard]] inline tl::unexpected<Error> fail(Errc code, std::string message,
+                                                std::string detail = {}) {
     return tl::unexpected<Error>(Error{code, std::move(message), std::move(detail)});
 }
 
-inline tl::unexpected<Error> fail(Error error) {
+[[nodiscard]] inline tl::unexpected<Error> fail(Error error) {
     return tl::unexpected<Error>(std::move(error));
 }
 
 // An error a user corrects on a form: `message` is shown beside the form field `field`.
-inline tl::unexpected<Error> fail_field(Errc code, std::string field, std::string message) {
+[[nodiscard]] inline tl::unexpected<Error> fail_field(Errc code, std::string field,
+                                                      std::string message) {
     return tl::unexpected<Error>(Error{code, std::move(message), {}, std::move(field)});
 }
 
 // `error` blamed on the form field `field`.
-inline tl::unexpected<Error> fail_field(std::string field, Error error) {
+[[nodiscard]] inline tl::unexpected<Error> fail_field(std::string field, Error error) {
     error.field = std::move(field);
     return tl::unexpected<Error>(std::move(error));
 }
 
-inline Status ok() {
+[[nodiscard]] inline Status ok() {
     return {};
 }
 

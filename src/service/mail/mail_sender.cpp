@@ -20,6 +20,14 @@ namespace {
 
 // How long a claimed row stays hidden from other senders: longer than one transfer may take.
 constexpr int64_t kLeaseSeconds = 600;
+
+// Logs a failed write to the queue. None of them is fatal: the row's lease expires and the mail
+// is looked at again (a row that could not be removed after sending may go out twice).
+void log_queue_write(const Status& st, std::string_view what, int64_t mail_id) {
+    if (!st)
+        log::error("mail queue: cannot {} mail {}: {} {}", what, mail_id, st.error().message,
+                   st.error().detail);
+}
 // Rows fetched per round.
 constexpr int64_t kBatch = 20;
 // The longest sleep between looks at the queue (rows of other processes, due retries).
@@ -157,8 +165,10 @@ Result<std::optional<Mail>> MailSender::mail_of(const store::QueuedMail& row) {
     if (composed && *composed) {
         // Retries send the same link.
         if (auto conn = app_->pool().acquire())
-            (void)store::MailQueue(*conn).rewrite(row.mail_id, "mail", (*composed)->to,
-                                                  (*composed)->subject, (*composed)->body);
+            log_queue_write(
+                store::MailQueue(*conn).rewrite(row.mail_id, "mail", (*composed)->to,
+                                                (*composed)->subject, (*composed)->body),
+                "rewrite", row.mail_id);
     }
     return composed;
 }
@@ -176,7 +186,7 @@ void MailSender::send_one(const store::QueuedMail& row) {
     auto composed = mail_of(row);
     if (composed && !*composed) {  // a reset for an unknown address: nothing to send
         if (auto conn = app_->pool().acquire())
-            (void)store::MailQueue(*conn).remove(row.mail_id);
+            log_queue_write(store::MailQueue(*conn).remove(row.mail_id), "remove", row.mail_id);
         return;
     }
     Mail mail{row.recipients, row.subject, row.body};
@@ -194,13 +204,14 @@ void MailSender::send_one(const store::QueuedMail& row) {
     }
     store::MailQueue queue(*conn);
     if (st) {
-        (void)queue.remove(row.mail_id);
+        log_queue_write(queue.remove(row.mail_id), "remove the sent", row.mail_id);
         return;
     }
     const std::string to = recipients_text(mail.to);
     const std::string& reason = st.error().message;
     if (stopping_) {  // cancelled by shutdown: due again at the next start, not counted
-        (void)queue.retry_later(row.mail_id, row.attempts, now, reason);
+        log_queue_write(queue.retry_later(row.mail_id, row.attempts, now, reason), "requeue",
+                        row.mail_id);
         log::info("mail to {} ({}) not sent before shutdown; it stays queued", to, mail.subject);
         return;
     }
@@ -208,7 +219,7 @@ void MailSender::send_one(const store::QueuedMail& row) {
     if (timefmt::unix_now() - row.created_on >= kMailGiveUpAfter) {
         log::error("mail to {} ({}) given up after {} attempts in {} hours: {}", to, mail.subject,
                    attempts, kMailGiveUpAfter / 3600, reason);
-        (void)queue.remove(row.mail_id);
+        log_queue_write(queue.remove(row.mail_id), "remove the given-up", row.mail_id);
         return;
     }
     const int64_t delay = mail_retry_delay(first_retry_delay(*app_), attempts);
