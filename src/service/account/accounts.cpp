@@ -55,6 +55,14 @@ bool account_usable(const store::UserRow* user) {
     return user && user->active && user->username != "default";
 }
 
+bool account_usable(const std::optional<store::UserRow>& user) {
+    return account_usable(user ? &*user : nullptr);
+}
+
+bool login_eligible(const std::optional<store::UserRow>& user, std::string_view plugin) {
+    return login_eligible(user ? &*user : nullptr, plugin);
+}
+
 bool login_eligible(const store::UserRow* user, std::string_view plugin) {
     return account_usable(user) &&
            user->extern_type.value_or(std::string(kInternalPlugin)) == plugin;

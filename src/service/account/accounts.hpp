@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,9 @@ bool login_eligible(const store::UserRow* user, std::string_view plugin);
 // belongs to (API keys, password-reset links, being made an owner): `user` exists, is active
 // and is not `default`.
 bool account_usable(const store::UserRow* user);
+// The two rules for the answer of a lookup (nullopt: no such user).
+bool account_usable(const std::optional<store::UserRow>& user);
+bool login_eligible(const std::optional<store::UserRow>& user, std::string_view plugin);
 
 struct Session {
     std::string id;          // empty: no server-side session (anonymous visitor)

@@ -66,7 +66,7 @@ Result<store::UserRow> checked_user(App& app, db::Connection& conn, std::string_
         return fail(invalid_link_error());
     auto user = store::Users(conn).by_email(email);
     RETURN_IF_ERROR(user);
-    if (!login_eligible(user->has_value() ? &**user : nullptr, kInternalPlugin))
+    if (!login_eligible(*user, kInternalPlugin))
         return fail(invalid_link_error());
     const std::string expected =
         password_reset_token(app, (*user)->user_id, (*user)->password, email, when);
@@ -180,7 +180,7 @@ Result<std::optional<Mail>> compose_password_reset(App& app, std::string_view em
     RETURN_IF_ERROR(conn);
     auto user = store::Users(*conn).by_email(email);
     RETURN_IF_ERROR(user);
-    if (!account_usable(user->has_value() ? &**user : nullptr)) {
+    if (!account_usable(*user)) {
         log::info("password reset requested for unknown or inactive address {}", email);
         return std::optional<Mail>();
     }

@@ -2,16 +2,15 @@
 // what Kallithea records after a push; the protocol itself runs in the VCS backend.
 #include "service/git/git_transport.hpp"
 
-#include "service/account/auth_user_row.hpp"
-#include "service/repos/repo_state.hpp"
-
 #include <optional>
 
 #include "core/log.hpp"
 #include "db/pool.hpp"
 #include "service/account/accounts.hpp"
+#include "service/account/auth_user_row.hpp"
 #include "service/account/login_throttle.hpp"
 #include "service/repos/repo_metadata.hpp"
+#include "service/repos/repo_state.hpp"
 #include "store/repos/journal.hpp"
 #include "store/users/users.hpp"
 #include "vcs/backend.hpp"
@@ -37,7 +36,7 @@ Result<std::optional<AuthUser>> user_by_api_key(App& app, std::string_view key) 
     RETURN_IF_ERROR(conn);
     auto row = store::Users(*conn).by_api_key(key);
     RETURN_IF_ERROR(row);
-    if (!account_usable(row->has_value() ? &**row : nullptr))
+    if (!account_usable(*row))
         return std::optional<AuthUser>();
     return std::optional<AuthUser>(auth_user_from_row(**row));
 }

@@ -80,7 +80,7 @@ Result<detail::UserRef> resolve_owner(db::Connection& conn, const AuthUser& acto
         return detail::UserRef{actor.user_id.value_or(0), actor.username};
     auto user = store::Users(conn).by_username(*name);
     RETURN_IF_ERROR(user);
-    if (!account_usable(user->has_value() ? &**user : nullptr))
+    if (!account_usable(*user))
         return fail_field(Errc::invalid_argument, "owner",
                           fmt::format("Username {} is not valid", *name));
     if (!actor.admin)
